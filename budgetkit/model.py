@@ -1,0 +1,173 @@
+"""The records a parsed disclosure is made of. Plain, immutable dataclasses: the reader and
+the checks work on these (fast, exact); `Document` turns them into pandas DataFrames on demand.
+
+Money fields are `Decimal` in 万元 (see `money`); `printed` keeps the text as printed and
+`unit` the unit it was printed in. Every record keeps the `Line` it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .read.lines import Line
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    department: str | None
+    year: int | None
+    kind: str  # "budget" (预算) or "final" (决算)
+    scope: str  # "department" (部门) or "unit" (单位)
+    unit_as_printed: str | None  # the tables' unit, e.g. "万元" or "元"
+    source: str  # path of the file read
+    format: str  # "text", "pdf", "dump"
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """One figure of a canonical table: (table, row, measure) → value in 万元."""
+
+    table: str  # canonical table id, e.g. "expenditure"
+    code: str | None  # function/economic code as a digit string ("201", "20103", "2010302")
+    name: str  # row label as printed (without the code)
+    measure: str  # canonical measure id, e.g. "total", "basic"
+    value: Decimal  # in 万元, exact
+    printed: str  # the cell as printed
+    unit: str  # printed unit of the table ("万元", "元")
+    line: Line
+    side: str | None = None  # "income" / "expenditure" in two-sided tables (summary, fiscal_summary)
+    row: int = 0  # 0-based row order within the table (for stable output)
+
+    @property
+    def level(self) -> int | None:
+        """1 = 类, 2 = 款, 3 = 项 (function codes 3/5/7 digits; economic 3/5)."""
+        return {3: 1, 5: 2, 7: 3}.get(len(self.code)) if self.code else None
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    """What the reader found for one canonical table (present, empty, or unrecognised)."""
+
+    table: str | None  # canonical id; None when the title/headers were not recognised
+    title: str
+    unit: str | None
+    line: Line
+    empty: bool = False  # declared empty (为空表 / 本部门无…)
+    note: str | None = None  # the sentence declaring it empty, or other note
+    columns: tuple[tuple[str, str | None], ...] = ()  # (header label, measure or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One narrative statement about a subject, e.g.
+
+    一般公共预算 232.31 万元，占 67.87%，比上年预算增加 30.13 万元，增长 14.90%，主要原因是…
+
+    Each figure is optional; `change` and `growth` are signed (减少/下降 → negative).
+    """
+
+    section: str  # heading of the 情况说明 part it sits in, e.g. "二、…收入预算情况说明"
+    subject: str  # what it is about, as printed: "一般公共预算", "基本支出", "公务接待费", …
+    code: str | None  # function code when the subject is a 类/款/项 line
+    amount: Decimal | None  # 万元
+    share: Decimal | None  # percent, e.g. Decimal("67.87")
+    change: Decimal | None  # 万元, signed
+    growth: Decimal | None  # percent, signed
+    reason: str | None
+    sentence: str
+    line: Line
+    topic: str | None = None  # canonical topic the checks compare against (see narrative.TOPICS)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A single named figure from the prose: procurement, assets, 机关运行经费, counts…"""
+
+    topic: str  # e.g. "procurement", "assets", "operating_costs", "performance", "three_public"
+    item: str  # e.g. "goods", "houses_area", "vehicles_count"
+    value: Decimal
+    unit: str  # "万元", "平方米", "辆", "台", "个", "%"
+    sentence: str
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Staffing:
+    category: str  # "编制数", "实有人数", "在职", "退休", "离休"
+    count: int
+    increase: int | None
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    functions: str | None
+    institutions: str | None
+    staffing: tuple[Staffing, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    level1: str  # 一级指标
+    level2: str  # 二级指标
+    level3: str  # 三级指标
+    target: str  # 指标值 as printed
+    operator: str | None  # "≥", "≤", "=", ">", "<", or None for qualitative
+    value: Decimal | None
+    unit: str | None
+    weight: Decimal | None
+    basis: str | None  # 指标(值)设定依据
+    prior: str | None  # 上年完成值 as printed
+    scoring: str | None  # 指标赋分规则
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class TargetTable:
+    """One 绩效目标表: the department-level table or one project's."""
+
+    kind: str  # "department" or "project"
+    name: str  # project name, or the department name
+    owner: str | None  # 项目负责人 / 联系人
+    unit: str | None  # 预算单位 / 部门名称
+    total: Decimal | None  # 万元
+    fiscal: Decimal | None
+    other: Decimal | None
+    goal: str | None
+    indicators: tuple[Indicator, ...]
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    explanation: str
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # stable id, e.g. "table.sum.rounding"
+    severity: str  # "error", "warning", "info"
+    table: str | None
+    code: str | None
+    message: str  # Chinese, with the figures
+    expected: str | None
+    actual: str | None
+    location: str  # "file:line" or "file:p.N"
+
+
+@dataclass(slots=True)
+class Parsed:
+    """Everything the reader extracted from one file."""
+
+    meta: Meta
+    amounts: list[Amount] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    profile: Profile | None = None
+    targets: list[TargetTable] = field(default_factory=list)
+    glossary: list[Term] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # problems met while reading
