@@ -36,8 +36,11 @@ class Amount:
     printed: str  # the cell as printed
     unit: str  # printed unit of the table ("万元", "元")
     line: Line
-    side: str | None = None  # "income" / "expenditure" in two-sided tables (summary, fiscal_summary)
+    side: str | None = (
+        None  # "income" / "expenditure" in two-sided tables (summary, fiscal_summary)
+    )
     row: int = 0  # 0-based row order within the table (for stable output)
+    item: str | None = None  # canonical row item for labelled rows (catalog [items]), e.g. "total"
 
     @property
     def level(self) -> int | None:

@@ -13,7 +13,12 @@ from decimal import Decimal, InvalidOperation
 from .errors import MalformedNumber
 
 #: Printed unit → factor that turns it into 万元.
-UNITS: dict[str, Decimal] = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
+UNITS: dict[str, Decimal] = {
+    "元": Decimal("0.0001"),
+    "千元": Decimal("0.1"),
+    "万元": Decimal(1),
+    "亿元": Decimal(10000),
+}
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
 _PLACEHOLDERS = {"", "-", "—", "--", "——", "/", "－", "…"}
@@ -67,6 +72,10 @@ def fmt_wan(amount: Decimal | None) -> str | None:
     """
     if amount is None:
         return None
-    q = amount.quantize(Decimal("0.01")) if amount == amount.quantize(Decimal("0.01")) else amount.normalize()
+    q = (
+        amount.quantize(Decimal("0.01"))
+        if amount == amount.quantize(Decimal("0.01"))
+        else amount.normalize()
+    )
     s = format(q, "f")
     return s

@@ -1,0 +1,34 @@
+"""budgetkit: read Chinese budget disclosures (部门预算公开) into exact, checked tables.
+
+import budgetkit
+doc = budgetkit.read("data/seed/000_d8581a66e967af08.txt")
+doc.table("expenditure"); doc.check()
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["read", "load", "Document", "__version__"]
+
+
+def read(path):
+    """Read one disclosure (text, PDF or text dump) into a `Document`."""
+    from .document import read as _read
+
+    return _read(path)
+
+
+def load(directory):
+    """Documents from a folder written by `budgetkit parse` (no re-reading of sources)."""
+    from .store import load as _load
+
+    return _load(directory)
+
+
+def __getattr__(name):
+    if name == "Document":
+        from .document import Document
+
+        return Document
+    raise AttributeError(name)

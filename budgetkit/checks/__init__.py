@@ -1,0 +1,25 @@
+"""Check stage: every identity a disclosure must satisfy, as findings with stable rule ids.
+
+Each rule family is a module with `check(parsed) -> Iterable[Finding]`; `RULES` lists them.
+A correct parse of a correct document gives no `error`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from ..model import Finding, Parsed
+
+#: Rule families, in report order (module names under budgetkit.checks).
+RULES = ("completeness", "tables", "cross", "narrative", "profile", "performance")
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def run_checks(parsed: Parsed) -> list[Finding]:
+    """Reading findings plus every rule family's findings, errors first."""
+    found = list(parsed.findings)
+    for name in RULES:
+        found.extend(import_module(f"{__name__}.{name}").check(parsed))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(found, key=lambda f: order[f.severity])

@@ -1,0 +1,237 @@
+"""Checks of the 绩效目标表 (DESIGN.md §2, performance targets).
+
+Rule ids (stable):
+- `performance.weights.total` — a table's weights add to 100: nothing; to 90: `info` (the
+  customary 10 points reserved for 预算执行率, scored at evaluation, are not printed); any
+  other total: `warning` (the scoring scheme is off, but no amount is wrong).
+- `performance.weights.missing` — some indicators of a weighted table have no weight: `warning`.
+- `performance.weights.absent` — no table of the document prints weights (e.g. Shanghai 2023's
+  填报表): one `info` per document; that template has no weights, it is not a defect.
+- `performance.funds.total` / `performance.funds.rounding` — a project's 财政拨款 + 其他资金
+  ≠ its 年度预算总额: `error` (an arithmetic identity inside one table), `info` when within
+  rounding.
+- `performance.cost.total` / `performance.cost.rounding` — the money 成本指标 (≤ x 万元) of a
+  project add up to its budget. Their sum above the budget is an `error` (the cost caps allow
+  more than is budgeted); below it a `warning` (the listed cost items may cover only part of
+  the budget, which templates allow, so it is not proof of a wrong figure).
+- `performance.target.unmeasurable` — a target without a measurable value ("持续增强"): `info`
+  (qualitative targets are allowed, notably for 效益/满意度 indicators, but an auditor wants
+  to see them listed).
+- `performance.target.below_prior` — a ≥/>/= target below last year's actual (上年完成值) for
+  a non-cost indicator: `warning` (a target set lower than what was already achieved).
+- `performance.target.prior_unit` — target and 上年完成值 in different units: `info`, not
+  compared.
+- `performance.budget.mismatch` — the department table's total ≠ the expenditure table's
+  total, or the narrative's 预算绩效情况 amounts (整体 / 财政拨款项目 / 非财政拨款项目 涉及金额)
+  ≠ the tables' sums: `warning` (a document may print tables for only some projects).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..model import Amount, Finding, Indicator, Parsed, TargetTable
+from ..money import UNITS, fmt_wan, to_wan
+from ..performance import parse_target
+
+TABLE = "performance"
+#: The customary total of printed weights when 10 points are kept for 预算执行率.
+WEIGHT_TOTALS = {Decimal(100): None, Decimal(90): "info"}
+ROUNDING_PER_TERM = Decimal("0.01")  # in the printed unit
+_COST = re.compile(r"成本")
+_TOTAL_ROW = re.compile(r"合计|总计")
+
+
+def check(parsed: Parsed) -> Iterator[Finding]:
+    """All performance-target findings of one parsed document."""
+    src = parsed.meta.source
+    weighted = 0
+    for t in parsed.targets:
+        weighted += any(i.weight is not None for i in t.indicators)
+        yield from _weights(t, src)
+        yield from _funds(t, src)
+        yield from _costs(t, src)
+        for ind in t.indicators:
+            yield from _target(t, ind, src)
+    if parsed.targets and not weighted:
+        t = parsed.targets[0]
+        yield _finding(
+            "performance.weights.absent", "info", t, src, t.line,
+            f"本文件 {len(parsed.targets)} 张绩效目标表均未列指标分值权重（该模板不设权重），未检查权重合计。",
+        )  # fmt: skip
+    yield from _budget(parsed, src)
+
+
+def _finding(rule, severity, t: TargetTable, src, line, message, expected=None, actual=None):
+    return Finding(
+        rule, severity, TABLE, t.name, message, expected, actual, f"{src}:{line.where()}"
+    )
+
+
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+
+
+def _weights(t: TargetTable, src: str) -> Iterator[Finding]:
+    weights = [i.weight for i in t.indicators if i.weight is not None]
+    if not weights:
+        return
+    missing = [i for i in t.indicators if i.weight is None]
+    if missing:
+        yield _finding(
+            "performance.weights.missing", "warning", t, src, missing[0].line,
+            f"「{t.name}」绩效目标表有 {len(missing)} 个指标未列分值权重（如「{missing[0].level3}」）。",
+        )  # fmt: skip
+    total = sum(weights, Decimal(0))
+    if total == 100:
+        return
+    if total == 90:
+        msg = (
+            f"「{t.name}」绩效目标表各指标分值权重合计 {_num(total)} 分，不是 100 分："
+            "按惯例另 10 分留给预算执行率指标（评价时计分，表中不列），不视为错误。"
+        )
+        yield _finding("performance.weights.total", "info", t, src, t.line, msg, "100", _num(total))
+        return
+    msg = f"「{t.name}」绩效目标表各指标分值权重合计 {_num(total)} 分，应为 100 分（或留 10 分给预算执行率时为 90 分）。"
+    yield _finding("performance.weights.total", "warning", t, src, t.line, msg, "100", _num(total))
+
+
+def _compare(rule, t, src, line, expected, terms, msg_head, over="error", under="error"):
+    """Exact comparison of a sum of terms with a stated amount (万元, with printed unit)."""
+    actual = sum((v for v, _ in terms), Decimal(0))
+    diff = actual - expected
+    if diff == 0:
+        return
+    tol = sum((ROUNDING_PER_TERM * UNITS.get(u, Decimal(1)) for _, u in terms), Decimal(0))
+    parts = " + ".join(fmt_wan(v) for v, _ in terms)
+    msg = f"{msg_head}：{parts} = {fmt_wan(actual)} 万元，表列 {fmt_wan(expected)} 万元，相差 {fmt_wan(diff)} 万元"
+    if abs(diff) <= tol:
+        yield _finding(
+            rule + ".rounding", "info", t, src, line, msg + "（在四舍五入误差内）。",
+            fmt_wan(expected), fmt_wan(actual),
+        )  # fmt: skip
+    else:
+        sev = over if diff > 0 else under
+        yield _finding(
+            rule + ".total", sev, t, src, line, msg + "。", fmt_wan(expected), fmt_wan(actual)
+        )
+
+
+def _funds(t: TargetTable, src: str) -> Iterator[Finding]:
+    if t.kind != "project" or None in (t.total, t.fiscal, t.other):
+        return
+    terms = [(t.fiscal, "万元"), (t.other, "万元")]
+    yield from _compare(
+        "performance.funds", t, src, t.line, t.total, terms,
+        f"「{t.name}」项目资金：财政拨款 + 其他资金 不等于年度预算总额",
+    )  # fmt: skip
+
+
+def _costs(t: TargetTable, src: str) -> Iterator[Finding]:
+    if t.kind != "project" or t.total is None:
+        return
+    costs = [
+        i
+        for i in t.indicators
+        if (_COST.search(i.level1) or _COST.search(i.level2))
+        and i.value is not None
+        and i.unit in UNITS
+        and i.operator in ("≤", "=", "<")
+    ]
+    if not costs:
+        return
+    terms = [(to_wan(i.value, i.unit), i.unit) for i in costs]  # type: ignore[arg-type]
+    yield from _compare(
+        "performance.cost", t, src, costs[0].line, t.total, terms,
+        f"「{t.name}」成本指标金额合计不等于项目年度预算", over="error", under="warning",
+    )  # fmt: skip
+
+
+def _target(t: TargetTable, ind: Indicator, src: str) -> Iterator[Finding]:
+    if ind.value is None:
+        yield _finding(
+            "performance.target.unmeasurable", "info", t, src, ind.line,
+            f"「{t.name}」指标「{ind.level3}」的指标值「{ind.target}」没有可衡量的数值（定性指标）。",
+            None, ind.target,
+        )  # fmt: skip
+        return
+    if (
+        not ind.prior
+        or ind.operator not in ("≥", ">", "=")
+        or _COST.search(ind.level1 + ind.level2)
+    ):
+        return
+    p_op, prior, p_unit = parse_target(ind.prior)
+    if prior is None or p_op not in ("=", None):
+        return
+    if ind.unit and p_unit and ind.unit != p_unit:
+        yield _finding(
+            "performance.target.prior_unit", "info", t, src, ind.line,
+            f"「{t.name}」指标「{ind.level3}」指标值「{ind.target}」与上年完成值「{ind.prior}」单位不同，未作比较。",
+            ind.prior, ind.target,
+        )  # fmt: skip
+        return
+    if ind.value < prior:
+        unit = ind.unit or p_unit or ""
+        yield _finding(
+            "performance.target.below_prior", "warning", t, src, ind.line,
+            f"「{t.name}」指标「{ind.level3}」目标 {ind.operator}{_num(ind.value)}{unit} 低于上年完成值 {_num(prior)}{unit}。",
+            _num(prior), _num(ind.value),
+        )  # fmt: skip
+
+
+#: Narrative fact (topic "performance") → what of the tables it states, and its label.
+NARRATIVE_SUMS = {
+    "overall_amount": ("department", "total", "整体绩效目标涉及金额"),
+    "fiscal_projects_amount": ("project", "fiscal", "财政拨款项目涉及预算金额"),
+    "nonfiscal_projects_amount": ("project", "other", "非财政拨款项目涉及预算金额"),
+}
+
+
+def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
+    """Table totals against the expenditure table and the narrative's 预算绩效情况 figures.
+
+    `warning`, not `error`: a document may publish tables for only some of the projects
+    the narrative counts (Shanghai prints a selection), so a gap is not proof of a wrong figure.
+    """
+    dept = [t for t in parsed.targets if t.kind == "department" and t.total is not None]
+    total = _expenditure_total(parsed.amounts)
+    for t in dept if total is not None else ():
+        if t.total != total.value:
+            yield _finding(
+                "performance.budget.mismatch", "warning", t, src, t.line,
+                f"部门整体绩效目标表资金总额 {fmt_wan(t.total)} 万元，与支出预算表合计 {fmt_wan(total.value)} 万元"
+                f"（{src}:{total.line.where()}）不一致。",
+                fmt_wan(total.value), fmt_wan(t.total),
+            )  # fmt: skip
+    for fact in parsed.facts:
+        if fact.topic != "performance" or fact.item not in NARRATIVE_SUMS:
+            continue
+        kind, attr, label = NARRATIVE_SUMS[fact.item]
+        tables = [t for t in parsed.targets if t.kind == kind]
+        values = [getattr(t, attr) for t in tables]
+        if not tables or None in values:
+            continue
+        actual = sum(values, Decimal(0))
+        if actual != fact.value:
+            parts = " + ".join(fmt_wan(v) for v in values)
+            yield Finding(
+                "performance.budget.mismatch", "warning", TABLE, None,
+                f"情况说明称{label} {fmt_wan(fact.value)} 万元，绩效目标表合计 {parts} = {fmt_wan(actual)} 万元。",
+                fmt_wan(fact.value), fmt_wan(actual), f"{src}:{fact.line.where()}",
+            )  # fmt: skip
+
+
+def _expenditure_total(amounts: list[Amount]) -> Amount | None:
+    """The 合计 row's total of the expenditure table, if the reader found it."""
+    for a in amounts:
+        if (
+            a.table == "expenditure"
+            and a.measure == "total"
+            and a.code is None
+            and _TOTAL_ROW.search(a.name)
+        ):
+            return a
+    return None

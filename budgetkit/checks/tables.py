@@ -1,0 +1,182 @@
+"""Identities within one table: row sums (total = basic + project, …), the classification
+hierarchy (类 = Σ款, 款 = Σ项, 总计 = Σ类), 三公 items, and both sides of the summaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..catalog import catalog, norm_label
+from ..model import Finding, Parsed
+from .compare import compare
+from .index import Row, columns, rows_by_table, total_row, where
+
+_TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _label(r: Row) -> str:
+    return f"{r.code} {r.name}" if r.code else r.name
+
+
+def check(parsed: Parsed) -> Iterator[Finding]:
+    cat = catalog()
+    cols = columns(parsed)
+    for table, rows in rows_by_table(parsed).items():
+        spec = cat.tables[table]
+        title = spec.zh
+        sides = {r.side: set() for r in rows}
+        for r in rows:
+            sides[r.side].update(r.values)
+        for r in rows:
+            printed = cols.get(table, set()) if not spec.two_sided else sides[r.side]
+            for target, parts in spec.row_sums:
+                if not (
+                    target in printed and all(p in printed or p not in spec.measures for p in parts)
+                ):
+                    continue
+                used = [p for p in parts if p in printed]
+                if len(used) < 2 and target in used:
+                    continue
+                if not r.has(target) and not any(r.has(p) for p in used):
+                    continue
+                names = "+".join(cat.measures[p]["zh"] for p in used if r.has(p)) or "0"
+                f = compare(
+                    "table.row_sum",
+                    r.get(target),
+                    sum((r.get(p) for p in used), Decimal(0)),
+                    sum(1 for p in used if r.has(p)),
+                    r.unit,
+                    table=table,
+                    code=r.code,
+                    message=f"《{title}》“{_label(r)}”行：{cat.measures[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
+                    location=where(parsed, r.line),
+                )
+                if f:
+                    yield f
+        if spec.classification:
+            yield from _hierarchy(parsed, table, title, rows)
+        if spec.item_sums:
+            yield from _items(parsed, table, title, rows, spec.item_sums)
+        if spec.two_sided:
+            yield from _sides(parsed, table, title, rows)
+
+
+def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[Finding]:
+    """Each 类/款 equals the sum of its children; the total row equals the sum of the 类."""
+    by_code: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.code:
+            by_code.setdefault(r.code, []).append(r)
+    measures = sorted({m for r in rows for m in r.values})
+    children: dict[str | None, list[str]] = {}
+    for code in by_code:
+        parent = {7: code[:5], 5: code[:3]}.get(len(code)) if len(code) > 3 else None
+        if parent is not None and parent not in by_code:
+            continue  # orphan: parent not printed
+        children.setdefault(parent, []).append(code)
+    total = total_row(rows)
+    for parent, kids in children.items():
+        if parent is None:
+            if total is None:
+                continue
+            prow, label = total, total.name
+        else:
+            prow = by_code[parent][0]
+            label = _label(prow)
+        for m in measures:
+            kid_vals = [r.values[m].value for k in kids for r in by_code[k] if m in r.values]
+            if m not in prow.values and not kid_vals:
+                continue
+            f = compare(
+                "table.hierarchy",
+                prow.get(m),
+                sum(kid_vals, Decimal(0)),
+                max(len(kid_vals), 1),
+                prow.unit,
+                table=table,
+                code=parent,
+                message=f"《{title}》“{label}”{catalog().measures.get(m, {}).get('zh', m)} {{expected}} ≠ 下级科目之和 {{actual}}（差 {{diff}} 万元）",
+                location=where(parsed, prow.line),
+            )
+            if f:
+                yield f
+
+
+def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Iterator[Finding]:
+    """三公: 合计 = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行 (per funding column)."""
+    items = {r.item: r for r in rows if r.item}
+    measures = sorted({m for r in rows for m in r.values})
+    for target, parts in sums:
+        if target not in items:
+            continue
+        tr = items[target]
+        expanded = []  # when the 公务用车 subtotal is not printed, sum its parts directly
+        for p in parts:
+            expanded += (
+                [p] if p in items or p != "vehicle" else ["vehicle_purchase", "vehicle_operation"]
+            )
+        for m in measures:
+            vals = [
+                items[p].values[m].value for p in expanded if p in items and m in items[p].values
+            ]
+            if m not in tr.values and not vals:
+                continue
+            names = "+".join(catalog().items[p]["zh"] for p in expanded)
+            f = compare(
+                "table.items",
+                tr.get(m),
+                sum(vals, Decimal(0)),
+                max(len(vals), 1),
+                tr.unit,
+                table=table,
+                code=target,
+                message=f"《{title}》{catalog().items[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
+                location=where(parsed, tr.line),
+            )
+            if f:
+                yield f
+
+
+def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[Finding]:
+    """收入总计 = 支出总计, and each side's total = the sum of its top-level lines."""
+    totals = {}
+    for side in ("income", "expenditure"):
+        srows = [r for r in rows if r.side == side]
+        tot = next((r for r in reversed(srows) if r.item == "total" and not r.code), None)
+        if tot is None:
+            continue
+        totals[side] = tot
+        top = [r for r in srows if r is not tot and _TOP_LINE.match(norm_label(r.name))]
+        if not top:
+            top = [r for r in srows if r.code and len(r.code) == 3]
+        if not top:
+            continue
+        f = compare(
+            "table.side_sum",
+            tot.get("total"),
+            sum((r.get("total") for r in top), Decimal(0)),
+            len(top),
+            tot.unit,
+            table=table,
+            code=None,
+            message=f"《{title}》{tot.name} {{expected}} ≠ 各项之和 {{actual}}（差 {{diff}} 万元）",
+            location=where(parsed, tot.line),
+        )
+        if f:
+            yield f
+    if len(totals) == 2:
+        inc, exp = totals["income"], totals["expenditure"]
+        f = compare(
+            "table.balance",
+            inc.get("total"),
+            exp.get("total"),
+            1,
+            inc.unit,
+            table=table,
+            code=None,
+            message=f"《{title}》收入总计 {{expected}} ≠ 支出总计 {{actual}}（差 {{diff}} 万元）",
+            location=where(parsed, exp.line),
+        )
+        if f:
+            yield f

@@ -1,0 +1,230 @@
+"""Command line: the same powers as the library, for one file or many.
+
+    budgetkit summary PATH [--json]       key figures (万元, exact)
+    budgetkit check PATH [--json]         every identity; exit 1 on any error finding
+    budgetkit amounts PATH [--format csv|json]   the long table of all amounts
+    budgetkit parse PATH... --out DIR     CSV + Parquet + datapackage.json
+    budgetkit report PATH... --out DIR    notebook reports (HTML) and an index
+
+Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read.
+Heavy libraries (pandas, papermill, altair) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from dataclasses import asdict
+
+from . import __version__
+from .errors import BudgetkitError
+from .money import fmt_wan
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _parse(path):
+    from .document import parse
+
+    return parse(path)
+
+
+def _meta_json(meta) -> dict:
+    return {
+        "department": meta.department,
+        "year": meta.year,
+        "kind": meta.kind,
+        "scope": meta.scope,
+        "unit_as_printed": meta.unit_as_printed,
+        "source": meta.source,
+        "format": meta.format,
+    }
+
+
+def cmd_summary(args) -> int:
+    from .figures import key_figures
+
+    parsed = _parse(args.path)
+    figs = {k: fmt_wan(v) for k, v in key_figures(parsed).items()}
+    m = parsed.meta
+    out = {
+        "department": m.department,
+        "year": m.year,
+        "kind": m.kind,
+        "unit_as_printed": m.unit_as_printed,
+        **figs,
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+
+    labels = {
+        "income_total": "收入总计",
+        "expenditure_total": "支出总计",
+        "basic_expenditure": "基本支出",
+        "project_expenditure": "项目支出",
+        "fiscal_appropriation": "财政拨款",
+        "gpb_appropriation": "一般公共预算拨款",
+        "three_public_total": "“三公”经费",
+    }
+    print(
+        f"{m.department}  {m.year} 年{'预算' if m.kind == 'budget' else '决算'}  (表格单位：{m.unit_as_printed})"
+    )
+    for k, label in labels.items():
+        v = figs[k]
+        print(f"  {label:<12}{(v + ' 万元') if v is not None else '—':>20}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .checks import run_checks
+
+    parsed = _parse(args.path)
+    found = run_checks(parsed)
+    if args.json:
+        print(
+            json.dumps(
+                {"document": _meta_json(parsed.meta), "findings": [asdict(f) for f in found]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
+        print(
+            f"{parsed.meta.source}: {counts['error']} error, {counts['warning']} warning, {counts['info']} info"
+        )
+        for f in found:
+            print(f"  [{f.severity}] {f.rule}  {f.message}  ({f.location})")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in found) else EXIT_OK
+
+
+AMOUNT_COLUMNS = (
+    "table",
+    "code",
+    "name",
+    "measure",
+    "amount",
+    "side",
+    "item",
+    "level",
+    "printed",
+    "unit",
+    "file",
+    "page",
+    "line",
+)
+
+
+def amount_rows(parsed):
+    for a in parsed.amounts:
+        yield {
+            "table": a.table,
+            "code": a.code or "",
+            "name": a.name,
+            "measure": a.measure,
+            "amount": fmt_wan(a.value),
+            "side": a.side or "",
+            "item": a.item or "",
+            "level": a.level or "",
+            "printed": a.printed,
+            "unit": a.unit,
+            "file": parsed.meta.source,
+            "page": a.line.page or "",
+            "line": a.line.lineno,
+        }
+
+
+def cmd_amounts(args) -> int:
+    parsed = _parse(args.path)
+    if args.format == "json":
+        print(json.dumps(list(amount_rows(parsed)), ensure_ascii=False, indent=1))
+        return EXIT_OK
+    w = csv.DictWriter(sys.stdout, fieldnames=AMOUNT_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(amount_rows(parsed))
+    return EXIT_OK
+
+
+def cmd_parse(args) -> int:
+    from .document import Document
+    from .store import write
+
+    docs, status = [], EXIT_OK
+    for path in args.paths:
+        try:
+            docs.append(Document(_parse(path)))
+        except BudgetkitError as exc:
+            print(f"budgetkit: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+    if docs:
+        pkg = write(docs, args.out)
+        print(f"wrote {len(docs)} document(s) to {pkg.parent} ({pkg.name})")
+    return status
+
+
+def cmd_report(args) -> int:
+    from .report import main_report
+
+    return main_report(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="budgetkit",
+        description="Read, check and report Chinese budget disclosures (部门预算公开).",
+    )
+    p.add_argument("--version", action="version", version=f"budgetkit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("summary", help="key figures of a disclosure (万元, exact)")
+    s.add_argument("path")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(func=cmd_summary)
+    c = sub.add_parser("check", help="check every identity; exit 1 when any finding is an error")
+    c.add_argument("path")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_check)
+    a = sub.add_parser("amounts", help="the long table of every amount (万元) with provenance")
+    a.add_argument("path")
+    a.add_argument("--format", choices=("csv", "json"), default="csv")
+    a.set_defaults(func=cmd_amounts)
+    w = sub.add_parser("parse", help="write canonical tables as CSV + Parquet + datapackage.json")
+    w.add_argument("paths", nargs="+", metavar="PATH")
+    w.add_argument("--out", required=True, metavar="DIR")
+    w.set_defaults(func=cmd_parse)
+    r = sub.add_parser("report", help="run the analysis notebooks and write HTML reports + index")
+    r.add_argument("paths", nargs="+", metavar="PATH")
+    r.add_argument("--out", required=True, metavar="DIR")
+    r.add_argument("--notebooks", default="structure,trend,performance")
+    r.add_argument("--jobs", type=int, default=1)
+    r.add_argument("--force", action="store_true", help="redo reports that are up to date")
+    r.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BudgetkitError as exc:
+        print(f"budgetkit: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for the user; BUDGETKIT_DEBUG=1 shows it
+        if os.environ.get("BUDGETKIT_DEBUG"):
+            raise
+        path = getattr(args, "path", None) or ", ".join(getattr(args, "paths", []) or [])
+        print(
+            f"budgetkit: {path}: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with BUDGETKIT_DEBUG=1 and report it",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""Normalise stage: table blocks → canonical `Amount`s with exact values and provenance.
+
+Columns are given meaning by their header labels (template data in the catalog); a row's
+classification code comes from its code columns, a joined code (2010302 / 201 03 02) or a
+code printed before its name. Values in columns that mean nothing known are reported, not
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .catalog import catalog, norm_label
+from .errors import MalformedNumber
+from .layout import Block
+from .model import Amount, Finding, TableInfo
+from .money import UNITS, looks_like_amount, parse_amount, to_wan
+
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_PREFIX = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*(?=[^\d\s])")
+_ROLES = {"code", "name", "project_name", "skip"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    index: int
+    label: str  # header label as printed (leaf)
+    role: str | None  # "code" | "name" | "project_name" | "skip" | measure id | "item:<id>" | None
+
+
+def columns_of(block: Block, width: int) -> list[Column]:
+    """Meaning of each column from the header rows (bottom-most known label wins)."""
+    cat = catalog()
+    table = block.table or ""
+    rows = [list(h.cells) for h in block.header if not _numbering(h.cells)]
+    for upper, lower in zip(rows, rows[1:], strict=False):
+        _repair_displaced(upper, lower, table)
+    groups = cat.groups.get(table, {})
+    cols = []
+    for j in range(width):
+        labels = [r[j] for r in rows if j < len(r) and r[j]]
+        role, label = None, labels[-1] if labels else ""
+        candidates = list(reversed(labels))
+        candidates += ["".join(labels[k:]) for k in range(len(labels) - 1)]
+        for cand in candidates:
+            r = cat.header_role(table, cand)
+            if r:
+                role, label = r, cand
+                break
+        if groups and role and role not in _ROLES:
+            for r in rows:  # the spanning group label above: nearest label at or left of j
+                above = next((r[k] for k in range(min(j, len(r) - 1), -1, -1) if r[k]), "")
+                if norm_label(above) in groups:
+                    role = f"{groups[norm_label(above)]}_{role}"
+                    break
+        cols.append(Column(j, label, role))
+    return cols
+
+
+def _repair_displaced(upper: list[str], lower: list[str], table: str) -> None:
+    """Put back a sub-column label that a PDF-to-text conversion pushed to the row's end.
+
+    Merged header cells are sometimes converted one cell short, leaving the last sub-label
+    of a group at the far right, beneath a different column's own label (seed 表2: 上级国有资本
+    经营预算安排的转移支付 printed under 非财政拨款结转结余). A sub-label cannot sit under
+    another measure, so it is moved back to the first free slot after its siblings and the
+    upper row's labels from there shift right by one.
+    """
+    cat = catalog()
+    j = max((i for i, c in enumerate(lower) if c), default=None)
+    if j is None or (j < len(upper) and upper[j]) or not upper or upper[-1] or len(upper) <= j:
+        return
+    k = max((i for i in range(j) if upper[i]), default=None)
+    over, sub = (
+        (cat.header_role(table, upper[k]) if k is not None else None),
+        cat.header_role(table, lower[j]),
+    )
+    if (
+        over in (None, "name", "code", "skip")
+        or sub in (None, "name", "code", "skip")
+        or over == sub
+    ):
+        return
+    s = j
+    while s > 0 and not lower[s - 1]:
+        s -= 1
+    if s == j or s == 0:
+        return
+    lower[s], lower[j] = lower[j], ""
+    upper.insert(s, "")
+    upper.pop()
+
+
+def _numbering(cells: tuple[str, ...]) -> bool:
+    return all(c in ("※", "*", "＊", "栏次") or c.isdigit() for c in cells if c)
+
+
+def _segments(cols: list[Column]) -> list[list[Column]]:
+    """Split columns into sides: a name column after a measure column starts a new side."""
+    segs: list[list[Column]] = [[]]
+    seen_measure = False
+    for c in cols:
+        if c.role == "name" and seen_measure:
+            segs.append([])
+            seen_measure = False
+        if c.role and c.role not in _ROLES:
+            seen_measure = True
+        segs[-1].append(c)
+    return segs
+
+
+def _side_name(block: Block, seg: list[Column], k: int) -> str:
+    first = seg[0].index
+    for h in block.header:
+        above = next(
+            (h.cells[i] for i in range(min(first, len(h.cells) - 1), -1, -1) if h.cells[i]), ""
+        )
+        if "支出" in above:
+            return "expenditure"
+        if "收入" in above:
+            return "income"
+    return ("income", "expenditure")[min(k, 1)]
+
+
+def split_code(cells: list[str], name: str) -> tuple[str | None, str]:
+    """(code, name) from code cells (类/款/项 or joined) or a code printed before the name."""
+    joined = "".join(c.replace(" ", "") for c in cells if c)
+    if joined and _CODE.match(joined):
+        return joined, name
+    m = _CODE_PREFIX.match(name)
+    if m:
+        return "".join(g for g in m.groups() if g), name[m.end() :].strip()
+    return None, (name or " ".join(c for c in cells if c))
+
+
+def normalise(
+    block: Block, source: str, default_unit: str | None
+) -> tuple[list[Amount], TableInfo, list[Finding]]:
+    """One block → its amounts, what was found, and reading findings."""
+    findings: list[Finding] = []
+    table = block.table
+    unit = block.unit or default_unit
+    width = max((len(b.cells) for b in block.body), default=0)
+    width = max(width, max((len(h.cells) for h in block.header), default=0))
+    cols = columns_of(block, width)
+    note = "；".join(n.text for n in block.notes) or None
+    empty = bool(block.notes) and not any(
+        looks_like_amount(c) and parse_amount(c) for b in block.body for c in b.cells
+    )
+    info = TableInfo(
+        table=table,
+        title=block.title,
+        unit=unit,
+        line=block.title_line,
+        empty=empty,
+        note=note,
+        columns=tuple((c.label, c.role) for c in cols),
+    )
+    where = f"{source}:{block.title_line.where()}"
+    if table is None:
+        findings.append(
+            Finding(
+                "read.table.unrecognised",
+                "warning",
+                None,
+                None,
+                f"未识别的表格《{block.title}》：未读取其数据",
+                None,
+                None,
+                where,
+            )
+        )
+        return [], info, findings
+    if unit not in UNITS:
+        findings.append(
+            Finding(
+                "read.unit.missing",
+                "error",
+                table,
+                None,
+                f"《{block.title}》未注明金额单位（单位：万元/元），未读取其数据",
+                None,
+                None,
+                where,
+            )
+        )
+        return [], info, findings
+    two_sided = catalog().tables[table].two_sided
+    segs = _segments(cols) if two_sided else [cols]
+    amounts: list[Amount] = []
+    reported: set[int] = set()
+    row_no = 0
+    for line in block.body:
+        cells = line.cells
+        for k, seg in enumerate(segs):
+            side = _side_name(block, seg, k) if two_sided else None
+            get = lambda c, cells=cells: cells[c.index] if c.index < len(cells) else ""  # noqa: E731
+            code_cells = [get(c) for c in seg if c.role == "code"]
+            name = next((get(c) for c in seg if c.role == "name" and get(c)), "")
+            project = next((get(c) for c in seg if c.role == "project_name" and get(c)), "")
+            if not name and project:
+                name, project = project, ""
+            code, label = split_code(code_cells, name)
+            if not label and not code and not any(get(c) for c in seg):
+                continue
+            item = None if code else catalog().row_item(label)
+            loc = f"{source}:{line.where()}"
+            for c in seg:
+                text = get(c)
+                if not text or c.role in _ROLES:
+                    continue
+                try:
+                    value = parse_amount(text, loc)
+                except MalformedNumber:
+                    findings.append(
+                        Finding(
+                            "read.number.malformed",
+                            "error",
+                            table,
+                            code,
+                            f"《{block.title}》“{label}”行“{c.label}”栏的数字无法识别：{text!r}",
+                            None,
+                            text,
+                            loc,
+                        )
+                    )
+                    continue
+                if value is None:
+                    continue
+                if c.role is None:
+                    if c.index not in reported:
+                        reported.add(c.index)
+                        findings.append(
+                            Finding(
+                                "read.column.unknown",
+                                "warning",
+                                table,
+                                code,
+                                f"《{block.title}》第{c.index + 1}栏“{c.label or '?'}”含义未识别，其数据未读取（如 {label} {text}）",
+                                None,
+                                text,
+                                loc,
+                            )
+                        )
+                    continue
+                measure, row_item = c.role, item
+                if measure.startswith("item:"):
+                    measure, row_item = "total", measure[5:]
+                amounts.append(
+                    Amount(
+                        table=table,
+                        code=code,
+                        name=label if not project else f"{label}｜{project}",
+                        measure=measure,
+                        value=to_wan(value, unit),
+                        printed=text,
+                        unit=unit,
+                        line=line,
+                        side=side,
+                        row=row_no,
+                        item=row_item,
+                    )
+                )
+            row_no += 1
+    return amounts, info, findings
