@@ -40,11 +40,7 @@ def parse(path: str | Path) -> Parsed:
             f"not a budget disclosure: found {sum(1 for t in parsed.tables if t.table)} of the "
             f"{len(catalog().tables)} standard tables (部门收支总体情况表, 部门收入总体情况表, …)",
         )
-    names = {
-        a.name: a.code
-        for a in parsed.amounts
-        if a.code and a.table in ("expenditure", "gpb_expenditure")
-    }
+    names = narrative.names_from(parsed.amounts)
     parsed.statements, parsed.facts = narrative.extract(layout.prose, names=names)
     parsed.profile = profile.extract(layout.prose)
     parsed.targets = performance.extract(src.lines)

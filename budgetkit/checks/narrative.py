@@ -1,0 +1,323 @@
+"""Narrative vs tables: every amount, share (占 x%), growth (增长 x%) and change (增加 x 万元) the
+情况说明 states must agree with the tables and with each other.
+
+Tolerances follow DESIGN.md §2: a difference of at most 0.01 (万元, or percentage points) per
+summed term is rounding (`info`, rule id containing `rounding`), anything larger an `error`.
+Shares and growth rates are recomputed from the printed figures; when they do not match exactly,
+the rate is accepted as rounding when some unrounded figures that print the same (±half a unit of
+the last printed digit) give it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..model import Amount, Finding, Parsed, Statement
+from ..narrative import ROW_NAMES, TOPICS, names_from, resolve_code
+
+CENT = Decimal("0.01")
+HALF = Decimal("0.005")
+HUNDRED = Decimal(100)
+
+#: Change identities: (label, total side, parts side). A side is ("first", topics): the
+#: first stated change among the topics; ("sum", topics): the sum of their stated changes;
+#: ("items", topic, digits): every stated change of `topic` with a code of that many digits.
+CHANGE_SUMS: tuple[tuple[str, tuple, tuple], ...] = (
+    ("一般公共预算各项（项级）", ("first", ("gpb.total", "income.gpb")), ("items", "gpb.function", 7)),
+    ("一般公共预算基本支出与项目支出", ("first", ("gpb.total", "income.gpb")), ("sum", ("gpb.basic", "gpb.project"))),
+    (
+        "“三公”经费各项",
+        ("first", ("three_public.total",)),
+        ("sum", ("three_public.abroad", "three_public.vehicle_purchase",
+                 "three_public.vehicle_operation", "three_public.reception")),
+    ),
+    (
+        "收入来源与支出（基本+项目）",
+        ("sum", ("income.gpb", "income.gov_fund", "income.soe", "income.unit_funds",
+                 "income.business", "income.operating", "income.other")),
+        ("sum", ("expenditure.basic", "expenditure.project")),
+    ),
+)  # fmt: skip
+
+
+def _s(v: Decimal | None) -> str | None:
+    return None if v is None else format(v, "f")
+
+
+def _loc(parsed: Parsed, st: Statement) -> str:
+    return f"{parsed.meta.source}:{st.line.where()}"
+
+
+def _quote(st: Statement, limit: int = 80) -> str:
+    s = st.sentence.strip()
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+class Figures:
+    """Table figures by topic (see `narrative.TOPICS`), looked up once per document."""
+
+    def __init__(self, parsed: Parsed):
+        self.by_table: dict[str, list[Amount]] = {}
+        for a in parsed.amounts:
+            self.by_table.setdefault(a.table, []).append(a)
+        self.empty = {t.table for t in parsed.tables if t.empty and t.table}
+        self.names = names_from(parsed.amounts)
+
+    def table_of(self, topic: str | None) -> str | None:
+        t = TOPICS.get(topic or "")
+        for lk in t.lookups if t else ():
+            if lk.table in self.by_table or lk.table in self.empty:
+                return lk.table
+        return t.lookups[0].table if t and t.lookups else None
+
+    def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
+        """The table figure for a topic (None when no table gives it).
+
+        A row or cell left blank in a table that is present counts as 0; a table declared
+        empty (为空表) gives 0; a missing table gives None (completeness is checked elsewhere).
+        """
+        t = TOPICS.get(topic or "")
+        for lk in t.lookups if t else ():
+            rows = self.by_table.get(lk.table)
+            if not rows:
+                if lk.table in self.empty:
+                    return Decimal(0)
+                continue
+            if lk.side:
+                rows = [a for a in rows if a.side in (lk.side, None)]
+            if lk.row == "code":
+                if not code:
+                    continue
+                hit = [a for a in rows if a.code == code]
+            else:
+                pat = ROW_NAMES.get(lk.row)
+                hit = [
+                    a
+                    for a in rows
+                    if a.code == lk.row
+                    or (pat and not (a.code or "").isdigit() and pat.match(a.name.replace(" ", "")))
+                ]
+            if not hit:
+                if lk.row == "total" or not lk.blank_is_zero:
+                    continue
+                return Decimal(0)
+            for a in hit:
+                if a.measure == lk.measure:
+                    return a.value
+            return Decimal(0)
+        return None
+
+
+def _q(v: Decimal, places: int) -> Decimal:
+    return v.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _places(v: Decimal) -> int:
+    return max(0, -int(v.as_tuple().exponent))
+
+
+def _half(v: Decimal) -> Decimal:
+    """Half a unit of the last printed digit (an exact 0 is exact)."""
+    return Decimal(0) if v == 0 else Decimal(5).scaleb(-_places(v) - 1)
+
+
+def _code(st: Statement, fig: Figures) -> str | None:
+    if st.code or not (st.topic or "").endswith(".function"):
+        return st.code
+    return resolve_code(st.subject, fig.names)
+
+
+def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
+    if st.amount is None:
+        return
+    expected = fig.get(st.topic, _code(st, fig))
+    if expected is None:
+        return
+    places = max(2, _places(st.amount))
+    exp = _q(expected, places)
+    diff = abs(st.amount - exp)
+    if diff == 0:
+        return
+    rounding = diff <= CENT
+    yield Finding(
+        rule="narrative.amount.rounding" if rounding else "narrative.amount",
+        severity="info" if rounding else "error",
+        table=fig.table_of(st.topic),
+        code=_code(st, fig),
+        message=(
+            f"情况说明称“{st.subject}”{_s(st.amount)}万元，表中为{_s(expected)}万元"
+            f"{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
+        ),
+        expected=_s(expected),
+        actual=_s(st.amount),
+        location=_loc(parsed, st),
+    )
+
+
+def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterator[Finding]:
+    t = TOPICS.get(st.topic or "")
+    if st.share is None or not t or not t.base:
+        return
+    part = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
+    base = fig.get(t.base)
+    if base is None:
+        base = stated.get(t.base)
+    if part is None or not base:
+        return
+    places = _places(st.share)
+    computed = part / base * HUNDRED
+    shown = _q(computed, places)
+    if shown == st.share:
+        return
+    hp, hb, hs = _half(part), Decimal("0.005"), Decimal(5).scaleb(-places - 1)
+    lo = (part - hp) / (base + hb) * HUNDRED - hs
+    hi = (part + hp) / (base - hb) * HUNDRED + hs
+    rounding = lo <= st.share <= hi
+    yield Finding(
+        rule="narrative.share.rounding" if rounding else "narrative.share",
+        severity="info" if rounding else "error",
+        table=fig.table_of(st.topic),
+        code=_code(st, fig),
+        message=(
+            f"情况说明称“{st.subject}”占{_s(st.share)}%，按{_s(part)}÷{_s(base)}计算为"
+            f"{_s(shown)}%{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
+        ),
+        expected=_s(shown),
+        actual=_s(st.share),
+        location=_loc(parsed, st),
+    )
+
+
+def _growth(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
+    if st.growth is None or st.change is None:
+        return
+    amount = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
+    if amount is None:
+        return
+    last = amount - st.change
+    common = dict(table=fig.table_of(st.topic), code=_code(st, fig), location=_loc(parsed, st))
+    if last == 0:
+        if st.change == 0 and st.growth == 0:
+            return  # nothing last year, nothing this year: "增长 0.00%" is the custom
+        if st.change != 0:
+            yield Finding(
+                rule="narrative.growth.from_zero",
+                severity="warning",
+                message=(
+                    f"“{st.subject}”上年预算为0（{_s(amount)}−{_s(st.change)}），增长率无从计算，"
+                    f"文中却写增长{_s(st.growth)}%：「{_quote(st)}」"
+                ),
+                expected=None,
+                actual=_s(st.growth),
+                **common,
+            )
+            return
+    places = _places(st.growth)
+    if last == 0:
+        computed = None
+    else:
+        computed = _q(st.change / last * HUNDRED, places)
+        if computed == st.growth:
+            return
+    ha, hc, hg = _half(amount), _half(st.change), Decimal(5).scaleb(-places - 1)
+    rounding = False
+    if last - ha - hc > 0:
+        corners = [
+            (c / (a - c)) * HUNDRED
+            for a in (amount - ha, amount + ha)
+            for c in (st.change - hc, st.change + hc)
+        ]
+        rounding = min(corners) - hg <= st.growth <= max(corners) + hg
+    yield Finding(
+        rule="narrative.growth.rounding" if rounding else "narrative.growth",
+        severity="info" if rounding else "error",
+        message=(
+            f"情况说明称“{st.subject}”增长{_s(st.growth)}%，按增加额{_s(st.change)}÷上年"
+            f"{_s(last)}计算为{_s(computed)}%{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
+        ),
+        expected=_s(computed),
+        actual=_s(st.growth),
+        **common,
+    )
+
+
+def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | None:
+    """Statements making up one side of a change identity, or None when it cannot be formed."""
+    kind = spec[0]
+    with_change = [s for s in sts if s.change is not None]
+    if kind == "first":
+        hit = [s for s in with_change if s.topic in spec[1]]
+        return hit[:1] or None
+    if kind == "sum":
+        out = []
+        for topic in spec[1]:
+            hit = [s for s in with_change if s.topic == topic]
+            if hit:
+                out.append(hit[0])
+            elif fig.get(topic):  # a non-zero source left unexplained: the sum is incomplete
+                return None
+        return out or None
+    topic, digits = spec[1], spec[2]
+    out, seen = [], set()
+    for s in with_change:
+        code = _code(s, fig)
+        if s.topic == topic and code and len(code) == digits and code not in seen:
+            seen.add(code)
+            out.append(s)
+    table = fig.table_of(topic)
+    need = {
+        a.code
+        for a in fig.by_table.get(table or "", [])
+        if a.code and len(a.code) == digits and a.measure == "total" and a.value
+    }
+    if not out or (need and not need <= seen):
+        return None
+    return out
+
+
+def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator[Finding]:
+    for name, total_spec, parts_spec in CHANGE_SUMS:
+        total = _side(total_spec, sts, fig)
+        parts = _side(parts_spec, sts, fig)
+        if not total or not parts:
+            continue
+        t = sum((s.change for s in total), Decimal(0))
+        p = sum((s.change for s in parts), Decimal(0))
+        diff = abs(t - p)
+        if diff == 0:
+            continue
+        terms = len(total) + len(parts) - 1
+        rounding = diff <= CENT * terms
+        first = parts[0]
+        listing = "+".join(_s(s.change) for s in parts)
+        yield Finding(
+            rule=f"narrative.change.sum{'.rounding' if rounding else ''}",
+            severity="info" if rounding else "error",
+            table=fig.table_of(total[0].topic),
+            code=None,
+            message=(
+                f"{name}：各项增减额之和 {listing} = {_s(p)}万元，与所述合计增减额"
+                f"{_s(t)}万元（{total[0].line.where()}“{total[0].subject}”）相差{_s(diff)}万元"
+                f"{'（舍入差异，' + str(terms) + '项）' if rounding else ''}"
+            ),
+            expected=_s(t),
+            actual=_s(p),
+            location=_loc(parsed, first),
+        )
+
+
+def check(parsed: Parsed) -> Iterator[Finding]:
+    """All narrative findings of one parsed document."""
+    fig = Figures(parsed)
+    stated: dict[str, Decimal] = {}
+    for st in parsed.statements:
+        if st.topic and st.amount is not None:
+            stated.setdefault(st.topic, st.amount)
+    for st in parsed.statements:
+        if not st.topic:
+            continue
+        yield from _amount(st, fig, parsed)
+        yield from _share(st, fig, parsed, stated)
+        yield from _growth(st, fig, parsed)
+    yield from _change_sums(parsed.statements, fig, parsed)
