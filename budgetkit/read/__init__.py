@@ -20,9 +20,13 @@ def read_source(path: str | Path) -> Source:
     except OSError as exc:
         raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
     if data[:5] == b"%PDF-":
-        from .pdf import read_pdf  # pdfplumber is imported only for PDFs
+        from .pdf import read_pdf  # pypdfium2 is imported only for PDFs
 
         return read_pdf(p, data)
+    from .dump import is_dump, read_dump
+
+    if is_dump(data):  # a third-party PDF-to-text dump with `-- PAGE_BREAK --` markers
+        return read_dump(p, data)
     from .text import read_text
 
     return read_text(p, data)
