@@ -753,4 +753,8 @@ def _facts(para: Paragraph) -> Iterable[Fact]:
 
 def names_from(amounts: Iterable) -> dict[str, str]:
     """code → printed name from table `Amount`s (function codes only), for `extract(names=)`."""
-    return {a.code: a.name for a in amounts if a.code and a.code.isdigit()}
+    names: dict[str, str] = {}
+    for a in amounts:  # the first printing wins: later tables may decorate the name (项目名称)
+        if a.code and a.code.isdigit():
+            names.setdefault(a.code, a.name)
+    return names
