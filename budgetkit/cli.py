@@ -167,9 +167,12 @@ def cmd_parse(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import main_report
+    from .report import print_progress, run_reports
 
-    return main_report(args)
+    notebooks = [n.strip() for n in args.notebooks.split(",") if n.strip()]
+    result = run_reports(args.paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress)
+    print(result.summary())
+    return result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:

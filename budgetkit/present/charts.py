@@ -1,0 +1,279 @@
+"""Chart builders for budget tables: readable without the code, labelled in Chinese.
+
+Each builder takes a plain DataFrame (amounts may be `Decimal`; they become floats here, for
+drawing only) and returns an Altair chart with a title, axis titles, units and tooltips.
+Vega-Lite has no treemap, so hierarchies (function 类/款/项) are drawn as an icicle or a
+sunburst laid out here from the codes. Interactivity uses Vega-Lite params (hover, click
+highlight), which work in exported HTML without a kernel.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: Fonts tried in order: the browser or vl-convert picks the first it has (see `images`).
+CJK_FONTS = (
+    "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Zen Hei, Microsoft YaHei, "
+    "PingFang SC, Hiragino Sans GB, sans-serif"
+)
+UNIT = "万元"
+LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
+COLORS = {"增加": "#c0392b", "减少": "#27ae60", "合计": "#34495e"}
+
+
+def _float(values: pd.Series) -> pd.Series:
+    """Decimal/str/None → float (NaN for missing): money is exact upstream, floats only here."""
+    return values.map(lambda v: float(v) if isinstance(v, (Decimal, int, float)) else float("nan"))
+
+
+def style(chart: Any, width: int = 560) -> Any:
+    """Common look: CJK fonts everywhere, a readable width."""
+    return chart.properties(width=width).configure(font=CJK_FONTS).configure_view(stroke=None)
+
+
+def sorted_bars(
+    df: pd.DataFrame,
+    *,
+    label: str = "name",
+    value: str = "amount",
+    title: str = "",
+    unit: str = UNIT,
+    color: str | None = None,
+    top: int | None = None,
+) -> alt.Chart:
+    """Horizontal bars sorted by value, biggest first, each labelled with its amount."""
+    data = df.copy()
+    data["_v"] = _float(data[value])
+    data = data.sort_values("_v", ascending=False)
+    if top:
+        data = data.head(top)
+    data = data.rename(columns={label: "项目"})
+    data["金额"] = data["_v"]
+    cols = ["项目", "金额"] + ([color] if color and color in data else [])
+    data = data[cols]
+    hover = alt.selection_point(on="pointerover", fields=["项目"], empty=False)
+    base = alt.Chart(data, title=title).encode(
+        y=alt.Y("项目:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("金额:Q", title=f"金额（{unit}）"),
+        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("金额:Q", format=",.2f", title=unit)],
+    )
+    bars = (
+        base.mark_bar()
+        .encode(
+            color=alt.Color(f"{color}:N", title=None) if color else alt.value("#4c78a8"),
+            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.8)),
+        )
+        .add_params(hover)
+    )
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        text=alt.Text("金额:Q", format=",.2f")
+    )
+    return style(alt.layer(bars, text).properties(height=alt.Step(22)))
+
+
+def hierarchy_layout(
+    df: pd.DataFrame, *, code: str = "code", name: str = "name", value: str = "amount"
+) -> pd.DataFrame:
+    """Rows with 3/5/7-digit codes → one rectangle per node: level, start, end (0–1), parent.
+
+    Children are placed inside their parent's span in code order, each sized by its own
+    amount over the parent's (so a parent whose children do not add up shows the gap).
+    """
+    data = df[[code, name, value]].dropna(subset=[code]).copy()
+    data["code"] = data[code].astype(str)
+    data["level"] = data["code"].str.len().map({3: 1, 5: 2, 7: 3})
+    data = data.dropna(subset=["level"]).drop_duplicates("code")
+    data["level"] = data["level"].astype(int)
+    data["金额"] = _float(data[value])
+    data["名称"] = data[name]
+    data["parent"] = data["code"].map(lambda c: {5: c[:3], 7: c[:5]}.get(len(c)))
+    spans: dict[str | None, tuple[float, float, float]] = {}
+    rows = []
+    top = data[data.level == 1]
+    total = top["金额"].sum() or 1.0
+    spans[None] = (0.0, 1.0, total)
+    for lvl in (1, 2, 3):
+        level_rows = data[data.level == lvl].sort_values("code")
+        cursor: dict[str | None, float] = {}
+        for r in level_rows.itertuples():
+            parent = r.parent if lvl > 1 else None
+            if parent not in spans:
+                continue  # orphan: its parent row is not printed
+            p0, p1, pv = spans[parent]
+            start = cursor.get(parent, p0)
+            width = (p1 - p0) * (r.金额 / pv) if pv else 0.0
+            spans[r.code] = (start, start + width, r.金额)
+            cursor[parent] = start + width
+            rows.append(
+                {
+                    "code": r.code,
+                    "名称": r.名称,
+                    "level": lvl,
+                    "层级": LEVEL_NAMES[lvl],
+                    "parent": parent,
+                    "金额": r.金额,
+                    "占比": r.金额 / total,
+                    "start": start,
+                    "end": start + width,
+                    "类": r.code[:3],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def icicle(
+    df: pd.DataFrame, *, title: str = "支出功能分类（类 → 款 → 项）", unit: str = UNIT, **cols: str
+) -> alt.Chart:
+    """Function hierarchy as an icicle: one band per level, width = share of the total.
+
+    Click a 类 to highlight its 款 and 项; hover for the amount and share.
+    """
+    data = hierarchy_layout(df, **cols)
+    pick = alt.selection_point(fields=["类"], on="click", clear="dblclick")
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+        x2="end:Q",
+        y=alt.Y("层级:N", sort=["类", "款", "项"], title=None),
+        tooltip=[
+            alt.Tooltip("code:N", title="科目编码"),
+            alt.Tooltip("名称:N"),
+            alt.Tooltip("金额:Q", format=",.2f", title=unit),
+            alt.Tooltip("占比:Q", format=".1%"),
+        ],
+    )
+    rects = (
+        base.mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            color=alt.Color("类:N", title="类", legend=None),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+        )
+        .add_params(pick)
+    )
+    labels = (
+        base.transform_filter("datum.end - datum.start > 0.08")
+        .mark_text(fontSize=11, color="white", limit=120)
+        .encode(x=alt.X("mid:Q"), text="名称:N")
+        .transform_calculate(mid="(datum.start + datum.end) / 2")
+    )
+    return style(alt.layer(rects, labels).properties(height=150))
+
+
+def sunburst(
+    df: pd.DataFrame, *, title: str = "支出功能分类（类 → 款 → 项）", unit: str = UNIT, **cols: str
+) -> alt.Chart:
+    """The same hierarchy as rings (inner 类, outer 项); hover for amount and share."""
+    data = hierarchy_layout(df, **cols)
+    data["r0"] = (data["level"] - 1) * 60 + 30
+    data["r1"] = data["level"] * 60 + 28
+    tau = 2 * 3.141592653589793
+    data["t0"] = data["start"] * tau
+    data["t1"] = data["end"] * tau
+    return style(
+        alt.Chart(data, title=title)
+        .mark_arc(stroke="white")
+        .encode(
+            theta=alt.Theta("t0:Q", scale=None),
+            theta2="t1:Q",
+            radius=alt.Radius("r0:Q", scale=None),
+            radius2="r1:Q",
+            color=alt.Color("类:N", legend=None),
+            tooltip=[
+                alt.Tooltip("code:N", title="科目编码"),
+                alt.Tooltip("名称:N"),
+                alt.Tooltip("金额:Q", format=",.2f", title=unit),
+                alt.Tooltip("占比:Q", format=".1%"),
+            ],
+        )
+        .properties(height=380),
+        width=380,
+    )
+
+
+def waterfall(
+    steps: pd.DataFrame,
+    *,
+    start: tuple[str, Any],
+    end_label: str = "本年",
+    label: str = "label",
+    change: str = "change",
+    title: str = "变动分解",
+    unit: str = UNIT,
+) -> alt.Chart:
+    """A bridge from `start` = (label, amount) through signed `change` steps to the end total."""
+    s_label, s_value = start
+    rows = [
+        {"项目": s_label, "起": 0.0, "止": float(s_value), "类型": "合计", "变动": float(s_value)}
+    ]
+    level = float(s_value)
+    for r in steps.itertuples(index=False):
+        delta = float(getattr(r, change))
+        rows.append(
+            {
+                "项目": getattr(r, label),
+                "起": level,
+                "止": level + delta,
+                "类型": "增加" if delta >= 0 else "减少",
+                "变动": delta,
+            }
+        )
+        level += delta
+    rows.append({"项目": end_label, "起": 0.0, "止": level, "类型": "合计", "变动": level})
+    data = pd.DataFrame(rows)
+    order = list(data["项目"])
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("项目:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    )
+    bars = base.mark_bar(size=36).encode(
+        y=alt.Y("起:Q", title=f"金额（{unit}）"),
+        y2="止:Q",
+        color=alt.Color(
+            "类型:N", scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())), title=None
+        ),
+        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("变动:Q", format="+,.2f", title=unit)],
+    )
+    text = (
+        base.mark_text(dy=-6, fontSize=11)
+        .encode(y=alt.Y("top:Q"), text=alt.Text("变动:Q", format=",.2f"))
+        .transform_calculate(top="max(datum['起'], datum['止'])")
+    )
+    return style(alt.layer(bars, text).properties(height=300))
+
+
+def stacked_shares(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    part: str,
+    value: str = "amount",
+    title: str = "构成",
+    unit: str = UNIT,
+) -> alt.Chart:
+    """One 100% bar per `category`, split by `part`; tooltips give amount and share."""
+    data = df[[category, part]].copy()
+    data["金额"] = _float(df[value])
+    data = data.rename(columns={category: "分组", part: "组成"})
+    pick = alt.selection_point(fields=["组成"], bind="legend")
+    return style(
+        alt.Chart(data, title=title)
+        .transform_joinaggregate(合计="sum(金额)", groupby=["分组"])
+        .transform_calculate(占比="datum['金额'] / datum['合计']")
+        .mark_bar()
+        .encode(
+            y=alt.Y("分组:N", title=None),
+            x=alt.X("sum(金额):Q", stack="normalize", title="占比", axis=alt.Axis(format="%")),
+            color=alt.Color("组成:N", title=None),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+            tooltip=[
+                alt.Tooltip("分组:N"),
+                alt.Tooltip("组成:N"),
+                alt.Tooltip("金额:Q", format=",.2f", title=unit),
+                alt.Tooltip("占比:Q", format=".1%"),
+            ],
+        )
+        .add_params(pick)
+        .properties(height=alt.Step(32))
+    )

@@ -1,0 +1,100 @@
+"""Executed notebook → one self-contained HTML page without code cells.
+
+nbconvert's `lab` template loads require.js and MathJax from a CDN; this template (a child of
+it, kept here as a string so no data file has to be packaged) drops those scripts and adds a
+header naming the report's parameters. Chart outputs carry their own JS (see `render`), so
+the page opens offline. The exporter is built once per process and reused.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from typing import Any
+
+TEMPLATE_NAME = "budgetkit_report.html.j2"
+
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block extra_css -%}
+<style type="text/css">
+  .bk-report-header { font: 13px/1.5 sans-serif; color: #555; border-bottom: 1px solid #ddd;
+    margin: 0 0 1em 0; padding: 0.5em 0; }
+  .bk-report-header table { border-collapse: collapse; }
+  .bk-report-header td { padding: 0 1em 0 0; vertical-align: top; }
+  .bk-chart { width: 100%; }
+</style>
+{%- if resources.budgetkit -%}
+<meta name="budgetkit-parameters" content="{{ resources.budgetkit.parameters_json | e }}">
+{%- endif -%}
+{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.budgetkit -%}
+<div class="bk-report-header">{{ resources.budgetkit.header }}</div>
+{%- endif -%}
+{%- endblock body_header -%}
+"""
+
+
+@cache
+def html_exporter() -> Any:
+    """An nbconvert HTMLExporter that hides code and prompts and fetches nothing."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code="zh",
+    )
+    exporter.template_file = TEMPLATE_NAME
+    return exporter
+
+
+def _header(title: str, parameters: dict[str, Any], generated: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
+        for k, v in parameters.items()
+    )
+    gen = " · ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in generated.items())
+    return f"<strong>{html.escape(title)}</strong><table>{rows}</table><div>{gen}</div>"
+
+
+def _without_records(nb: Any) -> Any:
+    """A copy of `nb` without the invisible `record` outputs (nbconvert warns about them)."""
+    import copy
+
+    from .record import MIME
+
+    nb = copy.copy(nb)
+    nb.cells = [copy.copy(c) for c in nb.cells]
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if set(o.get("data", {})) != {MIME}]
+    return nb
+
+
+def notebook_to_html(
+    nb: Any, *, title: str = "", parameters: dict | None = None, generated: dict | None = None
+) -> str:
+    """HTML of an executed notebook node: outputs and prose only, parameters in the header."""
+    parameters = parameters or {}
+    nb = _without_records(nb)
+    resources = {
+        "metadata": {"name": title or "budgetkit report"},
+        "budgetkit": {
+            "parameters_json": json.dumps(parameters, ensure_ascii=False),
+            "header": _header(title, parameters, generated or {}),
+        },
+    }
+    body, _ = html_exporter().from_notebook_node(nb, resources=resources)
+    return body

@@ -1,0 +1,564 @@
+"""Batch reports: run each notebook on each document, write HTML + .ipynb, and an index.
+
+    result = run_reports(["data/seed/000_d8581a66e967af08.txt"], "reports", jobs=2)
+    result.exit_code   # 0 when every report ran, 1 when any failed
+
+For every (document, notebook) the runner executes the notebook with papermill (parameters
+injected: `document`, `corpus`, `language` when the notebook declares them, plus any given),
+then writes into `OUT/<document stem>/`:
+
+- `<notebook>.ipynb`: the executed notebook (papermill records the parameters in its metadata);
+- `<notebook>.html`: one self-contained page without code cells (see `present.export`);
+- `<notebook>.json`: the stamp: inputs' hash, parameters, status, timings, failing cell.
+
+`OUT/index.html` lists every document (department, year, check findings by severity) with its
+reports and failures. A report whose stamp matches the hash of its inputs (document bytes,
+notebook, library sources and version, parameters) is skipped unless `force`. Every file is
+written to a temporary name and renamed, stamp last, so a crash never leaves a file that looks
+complete. One failure never stops the others. Heavy imports (papermill, nbconvert) happen
+inside the functions: the CLI can import this module cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+NOTEBOOKS = ("structure", "trend", "performance")
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+#: Bump when the runner's outputs change shape, so old stamps stop counting as up to date.
+RUNNER_VERSION = "1"
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class DocumentInfo:
+    """What the index shows for one document (read in a worker, cached in `document.json`)."""
+
+    path: str
+    stem: str
+    sha256: str
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    findings: dict[str, int] = field(default_factory=dict)
+    error: str | None = None  # why the document could not be read
+    check_error: str | None = None  # why `check()` failed (the reports still ran)
+
+
+@dataclass
+class ReportOutcome:
+    """One (document, notebook) report: what ran, where it went, and how it ended."""
+
+    document: str
+    notebook: str
+    status: str  # "ok", "skipped" (up to date), "failed"
+    parameters: dict[str, Any]
+    html: str | None = None
+    ipynb: str | None = None
+    key: str = ""
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # execute, export, ...
+    cell: int | None = None  # failing cell, 0-based index in the notebook as stored
+    exec_count: int | None = None
+    error: str | None = None  # "ename: evalue" or the reason
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass
+class ReportResult:
+    """All outcomes of a run, the documents' info and the index page."""
+
+    outcomes: list[ReportOutcome]
+    documents: list[DocumentInfo]
+    index: Path
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[ReportOutcome]:
+        return [o for o in self.outcomes if o.failed]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report exists and is current, 1 when any failed."""
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        n = {s: sum(o.status == s for o in self.outcomes) for s in ("ok", "skipped", "failed")}
+        lines = [
+            f"{len(self.outcomes)} reports: {n['ok']} written, {n['skipped']} up to date, "
+            f"{n['failed']} failed ({self.seconds:.1f} s) → {self.index}"
+        ]
+        for o in self.failures:
+            where = f" at cell {o.cell}" if o.cell is not None else ""
+            lines.append(
+                f"FAILED {o.notebook} on {o.document}{where}: {o.error} "
+                f"(parameters {json.dumps(o.parameters, ensure_ascii=False)})"
+            )
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# hashing and files
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def library_fingerprint() -> str:
+    """budgetkit's version plus a hash of its sources and data: any change re-runs reports."""
+    import budgetkit
+
+    root = Path(budgetkit.__file__).resolve().parent
+    h = hashlib.sha256(budgetkit.__version__.encode())
+    for p in sorted(root.rglob("*")):
+        if p.suffix in {".py", ".toml", ".json"} and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return f"{budgetkit.__version__}+{h.hexdigest()[:16]}"
+
+
+def report_key(doc_sha: str, notebook: Path, library: str, parameters: dict[str, Any]) -> str:
+    """Hash of everything a report depends on."""
+    h = hashlib.sha256()
+    for part in (
+        RUNNER_VERSION,
+        doc_sha,
+        _sha256_file(notebook),
+        library,
+        json.dumps(parameters, sort_keys=True, ensure_ascii=False),
+    ):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write to a temporary sibling, then rename: readers see the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _stems(paths: Sequence[Path]) -> list[str]:
+    """Output folder name per document: its file stem, made unique by a path hash if needed."""
+    stems = [p.stem for p in paths]
+    dup = {s for s in stems if stems.count(s) > 1}
+    return [
+        f"{s}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}" if s in dup else s
+        for s, p in zip(stems, paths, strict=True)
+    ]
+
+
+def resolve_notebook(name: str | Path) -> Path:
+    """A notebook by name (`structure`) from `notebooks/`, or by path."""
+    p = Path(name)
+    if p.suffix == ".ipynb" and p.exists():
+        return p.resolve()
+    candidate = NOTEBOOK_DIR / f"{name}.ipynb"
+    if candidate.exists():
+        return candidate
+    from .errors import BudgetkitError
+
+    raise BudgetkitError(f"no notebook {name!r}: expected {candidate} or a path to an .ipynb file")
+
+
+# ---------------------------------------------------------------------------------------------
+# work done in worker processes
+
+
+def document_info(path: str, stem: str, sha: str, library: str, out: str) -> DocumentInfo:
+    """Read and check one document for the index (cached beside its reports)."""
+    cache = Path(out) / stem / "document.json"
+    cached = _read_json(cache)
+    if cached and cached.get("sha256") == sha and cached.get("library") == library:
+        cached.pop("library")
+        return DocumentInfo(**cached)
+    info = DocumentInfo(path=path, stem=stem, sha256=sha)
+    try:
+        import budgetkit
+
+        doc = budgetkit.read(path)
+        info.department, info.year, info.kind = doc.meta.department, doc.meta.year, doc.meta.kind
+    except Exception as e:  # a bad document is reported, never fatal
+        info.error = f"{type(e).__name__}: {e}"
+    else:
+        try:
+            findings = doc.check()
+            counts = findings["severity"].value_counts() if len(findings) else {}
+            info.findings = {s: int(counts.get(s, 0)) for s in SEVERITIES}
+        except Exception as e:  # the reports still run; the index says the check failed
+            info.check_error = f"{type(e).__name__}: {e}"
+    write_atomic(
+        cache, json.dumps({**asdict(info), "library": library}, ensure_ascii=False, indent=1)
+    )
+    return info
+
+
+def _kernel_env() -> None:
+    """Let the kernel import the same budgetkit as this process, installed or not."""
+    import budgetkit
+
+    root = str(Path(budgetkit.__file__).resolve().parent.parent)
+    parts = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in parts:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *[p for p in parts if p]])
+
+
+def _failing_cell(nb: Any, exec_index: int | None) -> int | None:
+    """Index of a failing cell in the stored notebook (papermill inserts one parameters cell)."""
+    if exec_index is None:
+        return None
+    for i, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            return exec_index - 1 if exec_index > i else exec_index
+    return exec_index
+
+
+def _preload() -> None:
+    """Import the execution stack once per process (before forking workers, they share it)."""
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    import budgetkit.present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
+
+    from .present.export import html_exporter
+
+    html_exporter()
+
+
+def run_one(job: dict[str, Any]) -> ReportOutcome:
+    """Execute one notebook on one document and write its outputs (in a worker process)."""
+    _preload()
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .present.export import notebook_to_html
+
+    _kernel_env()
+    t0 = time.perf_counter()
+    out_dir, name = Path(job["out_dir"]), job["notebook"]
+    final_nb, final_html, stamp = (out_dir / f"{name}.{ext}" for ext in ("ipynb", "html", "json"))
+    tmp_nb = out_dir / f".{name}.{os.getpid()}.run.ipynb"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = ReportOutcome(
+        document=job["document"],
+        notebook=name,
+        status="ok",
+        parameters=job["parameters"],
+        key=job["key"],
+    )
+    nb = None
+    try:
+        try:
+            pm.execute_notebook(
+                job["notebook_path"],
+                str(tmp_nb),
+                parameters=job["parameters"],
+                kernel_name=job.get("kernel"),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                cwd=str(Path(job["notebook_path"]).parent),
+                execution_timeout=job.get("timeout"),
+            )
+        except PapermillExecutionError as e:
+            outcome.status = "failed"
+            outcome.exec_count = e.exec_count
+            outcome.error = f"{e.ename}: {e.evalue}"
+            outcome.cell = e.cell_index
+        outcome.timings["execute"] = time.perf_counter() - t0
+        nb = nbformat.read(tmp_nb, as_version=4)
+        if outcome.failed:
+            outcome.cell = _failing_cell(nb, outcome.cell)
+        nb.metadata.setdefault("budgetkit", {}).update(
+            {
+                "parameters": job["parameters"],
+                "key": job["key"],
+                "library": job["library"],
+                "status": outcome.status,
+            }
+        )
+        t1 = time.perf_counter()
+        page = notebook_to_html(
+            nb,
+            title=job["title"],
+            parameters=job["parameters"],
+            generated={
+                "budgetkit": job["library"],
+                "notebook": name,
+                "status": outcome.status
+                if not outcome.failed
+                else f"FAILED at cell {outcome.cell}: {outcome.error}",
+            },
+        )
+        outcome.timings["export"] = time.perf_counter() - t1
+        write_atomic(final_nb, nbformat.writes(nb))
+        write_atomic(final_html, page)
+        outcome.ipynb, outcome.html = str(final_nb), str(final_html)
+    except Exception as e:
+        outcome.status = "failed"
+        outcome.error = outcome.error or f"{type(e).__name__}: {e}"
+        outcome.timings["traceback"] = 0.0
+        print(traceback.format_exc(), file=sys.stderr) if os.environ.get(
+            "BUDGETKIT_DEBUG"
+        ) else None
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+    outcome.seconds = time.perf_counter() - t0
+    write_atomic(stamp, json.dumps(asdict(outcome), ensure_ascii=False, indent=1))
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# the run
+
+
+def _declared(notebook: Path) -> set[str]:
+    from papermill.inspection import inspect_notebook
+
+    return set(inspect_notebook(str(notebook)))
+
+
+def _up_to_date(out_dir: Path, name: str, key: str) -> ReportOutcome | None:
+    stamp = _read_json(out_dir / f"{name}.json")
+    if not stamp or stamp.get("key") != key or stamp.get("status") != "ok":
+        return None
+    if not ((out_dir / f"{name}.html").exists() and (out_dir / f"{name}.ipynb").exists()):
+        return None
+    stamp["status"] = "skipped"
+    return ReportOutcome(**stamp)
+
+
+def print_progress(outcome: ReportOutcome, done: int, total: int) -> None:
+    """Default progress line on stderr: `[3/12] ok  structure  000_… (2.1 s)`."""
+    extra = f" at cell {outcome.cell}: {outcome.error}" if outcome.failed else ""
+    print(
+        f"[{done}/{total}] {outcome.status:7} {outcome.notebook:12} {Path(outcome.document).name}"
+        f" ({outcome.seconds:.1f} s){extra}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def run_reports(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    notebooks: Sequence[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Callable[[ReportOutcome, int, int], None] | None = None,
+    *,
+    parameters: dict[str, Any] | None = None,
+    kernel: str | None = None,
+    timeout: int | None = 600,
+) -> ReportResult:
+    """Run `notebooks` (names or .ipynb paths; default structure, trend, performance) on each
+    document in `paths`, writing reports under `out` with `jobs` parallel processes.
+
+    `parameters` are extra papermill parameters for every report; `progress(outcome, done,
+    total)` is called as each report ends. Never raises for a failing document or notebook:
+    see `ReportResult.failures` and `.exit_code`.
+    """
+    from .errors import BudgetkitError
+
+    start = time.perf_counter()
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    docs = [Path(p).resolve() for p in paths]
+    missing = [str(p) for p in docs if not p.is_file()]
+    if missing:
+        raise BudgetkitError(f"no such document: {', '.join(missing)}")
+    nb_paths = [resolve_notebook(n) for n in (notebooks or NOTEBOOKS)]
+    library = library_fingerprint()
+    stems = _stems(docs)
+    shas = [_sha256_file(p) for p in docs]
+    _preload()
+    declared = {nb: _declared(nb) for nb in nb_paths}
+
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+
+    def submit(fn, *args):
+        if pool:
+            return pool.submit(fn, *args)
+        from concurrent.futures import Future
+
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as e:  # pragma: no cover - fn catches its own errors
+            f.set_exception(e)
+        return f
+
+    try:
+        infos = [
+            f.result()
+            for f in [
+                submit(document_info, str(p), s, h, library, str(out))
+                for p, s, h in zip(docs, stems, shas, strict=True)
+            ]
+        ]
+        outcomes: list[ReportOutcome] = []
+        todo: list[dict[str, Any]] = []
+        for doc, info in zip(docs, infos, strict=True):
+            for nb in nb_paths:
+                wanted = {
+                    "document": str(doc),
+                    "corpus": str(doc.parent),
+                    "language": "zh",
+                    **(parameters or {}),
+                }
+                params = {
+                    k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
+                }
+                key = report_key(info.sha256, nb, library, params)
+                name = nb.stem
+                if info.error:
+                    outcomes.append(
+                        ReportOutcome(
+                            str(doc),
+                            name,
+                            "failed",
+                            params,
+                            key=key,
+                            error=f"document cannot be read: {info.error}",
+                        )
+                    )
+                    continue
+                if not force and (done := _up_to_date(out / info.stem, name, key)):
+                    outcomes.append(done)
+                    continue
+                title = f"{info.department or doc.stem} {info.year or ''} · {name}"
+                todo.append(
+                    {
+                        "document": str(doc),
+                        "notebook": name,
+                        "notebook_path": str(nb),
+                        "out_dir": str(out / info.stem),
+                        "parameters": params,
+                        "key": key,
+                        "library": library,
+                        "title": title,
+                        "kernel": kernel,
+                        "timeout": timeout,
+                    }
+                )
+        total = len(outcomes) + len(todo)
+        if progress:
+            for i, o in enumerate(outcomes, 1):
+                progress(o, i, total)
+        futures = [submit(run_one, job) for job in todo]
+        for f in as_completed(futures) if pool else futures:
+            outcomes.append(f.result())
+            if progress:
+                progress(outcomes[-1], len(outcomes), total)
+    finally:
+        if pool:
+            pool.shutdown()
+    order = {
+        (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
+    }
+    outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
+    index = out / "index.html"
+    write_atomic(index, index_html(infos, outcomes, out))
+    return ReportResult(outcomes, infos, index, time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------------------------------------
+# index page
+
+_INDEX_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; } th, td { border-bottom: 1px solid #ddd; padding: .35em .8em; text-align: left; }
+th { background: #f4f4f4; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.error { color: #b00020; font-weight: bold; } .warning { color: #b26a00; } .info { color: #555; }
+.failed { color: #b00020; } .muted { color: #888; font-size: 90%; }
+"""
+
+
+def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome], out: Path) -> str:
+    """The index page: one row per document, its findings and a link per report."""
+    esc = html.escape
+    by_doc: dict[str, list[ReportOutcome]] = {}
+    for o in outcomes:
+        by_doc.setdefault(o.document, []).append(o)
+
+    def link(o: ReportOutcome) -> str:
+        if o.failed:
+            where = f"（第 {o.cell} 个单元格）" if o.cell is not None else ""
+            target = (
+                f' <a href="{esc(Path(o.html).relative_to(out).as_posix())}">查看</a>'
+                if o.html
+                else ""
+            )
+            return f'<span class="failed" title="{esc(o.error or "")}">{esc(o.notebook)} ✗ 失败{where}</span>{target}'
+        rel = Path(o.html).relative_to(out).as_posix() if o.html else "#"
+        return f'<a href="{esc(rel)}">{esc(o.notebook)}</a>'
+
+    rows = []
+    for info in infos:
+        f = info.findings
+        counts = "".join(f'<td class="n {s}">{f.get(s, 0) if f else "–"}</td>' for s in SEVERITIES)
+        if info.check_error:
+            counts = f'<td colspan="3" class="failed">{esc(info.check_error)}</td>'
+
+        reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
+        dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
+        rows.append(
+            f"<tr><td>{dept}</td><td>{esc(str(info.year or ''))}</td><td>{esc(info.kind or '')}</td>"
+            f"{counts}<td>{reports}</td><td class='muted'>{esc(Path(info.path).name)}</td></tr>"
+        )
+    failures = [o for o in outcomes if o.failed]
+    fail_rows = "".join(
+        f"<tr><td>{esc(Path(o.document).name)}</td><td>{esc(o.notebook)}</td>"
+        f"<td class='n'>{'' if o.cell is None else o.cell}</td><td>{esc(o.error or '')}</td>"
+        f"<td><code>{esc(json.dumps(o.parameters, ensure_ascii=False))}</code></td></tr>"
+        for o in failures
+    )
+    fail_block = (
+        "<h2>失败的报告 Failed reports</h2><table><tr><th>文件</th><th>笔记本</th><th>单元格</th>"
+        f"<th>错误</th><th>参数</th></tr>{fail_rows}</table>"
+        if failures
+        else ""
+    )
+    n_ok = sum(not o.failed for o in outcomes)
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>budgetkit 报告索引</title>
+<style>{_INDEX_CSS}</style></head><body>
+<h1>部门预算报告 · Reports</h1>
+<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数：
+<span class="error">error</span> / <span class="warning">warning</span> / <span class="info">info</span>。</p>
+<table><tr><th>部门</th><th>年度</th><th>类型</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
+{"".join(rows)}
+</table>
+{fail_block}
+</body></html>
+"""

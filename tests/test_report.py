@@ -1,0 +1,160 @@
+"""Batch reports: outputs, failures that don't stop others, skipping, parameters, atomicity."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from budgetkit.present import render
+from budgetkit.present.record import recorded
+from budgetkit.report import NOTEBOOKS, run_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    params = new_code_cell('document = "x"')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[new_markdown_cell("# t"), params, *(new_code_cell(c) for c in cells)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_reports(tmp_path_factory):
+    """All three notebooks on the seed, once for the module."""
+    out = tmp_path_factory.mktemp("reports")
+    return run_reports([SEED], out, jobs=2), out
+
+
+def test_every_notebook_runs_on_the_seed_and_records_values(seed_reports):
+    result, out = seed_reports
+    assert result.exit_code == 0, result.summary()
+    assert [o.notebook for o in result.outcomes] == list(NOTEBOOKS)
+    for o in result.outcomes:
+        values = recorded(o.ipynb)
+        assert values["department"] == "昌吉回族自治州人民政府驻北京联络处"
+        assert values["year"] == 2024
+    by_name = {o.notebook: recorded(o.ipynb) for o in result.outcomes}
+    assert by_name["structure"]["largest_item"] == "一般行政管理事务"  # 182.00 万元, 表5
+    assert by_name["structure"]["findings"].get("error", 0) == 0
+    assert by_name["trend"]["last_year_total"] == "312.18"  # 168.18 basic + 144.00 project
+    assert by_name["performance"]["indicators"] > 0
+
+
+def test_outputs_html_without_code_and_parameters_recorded(seed_reports):
+    result, out = seed_reports
+    o = result.outcomes[0]
+    page = Path(o.html).read_text(encoding="utf-8")
+    assert (
+        "doc = budgetkit.read(document)" not in page and "import budgetkit" not in page
+    )  # no code
+    assert (
+        'class="jp-CodeMirrorEditor' not in page and "jp-InputPrompt" not in page.split("<body")[1]
+    )
+    assert 'name="budgetkit-parameters"' in page and str(SEED) in page
+    nb = nbformat.read(o.ipynb, as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["document"] == str(SEED)
+    assert nb.metadata["budgetkit"]["parameters"] == o.parameters
+    stamp = json.loads(Path(o.html).with_suffix(".json").read_text(encoding="utf-8"))
+    assert stamp["parameters"] == o.parameters and stamp["status"] == "ok"
+    assert not list(out.rglob(".*.tmp")) and not list(out.rglob("*.run.ipynb"))
+
+
+def test_index_lists_documents_with_findings_by_severity(seed_reports):
+    result, out = seed_reports
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "昌吉回族自治州人民政府驻北京联络处" in index and "2024" in index
+    info = result.documents[0]
+    assert set(info.findings) == {"error", "warning", "info"} and info.findings["info"] > 0
+    for name in NOTEBOOKS:
+        assert f"000_d8581a66e967af08/{name}.html" in index
+
+
+def test_failures_are_isolated_listed_and_rerun_skips(tmp_path):
+    ok = _notebook(
+        tmp_path / "ok.ipynb",
+        "from budgetkit.present.record import record",
+        "record('doc', document)",
+    )
+    bad = _notebook(tmp_path / "bad.ipynb", "x = 1", "raise ValueError('boom')", "y = 2")
+    broken = tmp_path / "broken.txt"
+    broken.write_text("", encoding="utf-8")  # not a disclosure
+    out = tmp_path / "out"
+    seen = []
+    result = run_reports(
+        [SEED, broken],
+        out,
+        [str(ok), str(bad)],
+        jobs=1,
+        progress=lambda o, i, n: seen.append((o.notebook, i, n)),
+    )
+    assert result.exit_code == 1
+    status = {(Path(o.document).name, o.notebook): o for o in result.outcomes}
+    assert status[(SEED.name, "ok")].status == "ok"
+    failed = status[(SEED.name, "bad")]
+    assert failed.failed and failed.cell == 3 and "ValueError: boom" in failed.error
+    assert failed.parameters["document"] == str(SEED)
+    assert status[("broken.txt", "ok")].failed
+    assert "document cannot be read" in status[("broken.txt", "ok")].error
+    assert [i for _, i, _ in seen] == [1, 2, 3, 4] and {n for *_, n in seen} == {4}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "ValueError: boom" in index and "bad" in index and "broken.txt" in index
+    assert "FAILED bad" in result.summary() and "at cell 3" in result.summary()
+
+    again = run_reports([SEED], out, [str(ok), str(bad)], jobs=1)
+    assert [o.status for o in again.outcomes] == ["skipped", "failed"]  # failures are retried
+    forced = run_reports([SEED], out, [str(ok)], jobs=1, force=True)
+    assert [o.status for o in forced.outcomes] == ["ok"]
+    ok.write_text(ok.read_text(encoding="utf-8").replace("'doc'", "'document'"), encoding="utf-8")
+    changed = run_reports([SEED], out, [str(ok)], jobs=1)
+    assert [o.status for o in changed.outcomes] == ["ok"]  # the notebook changed
+
+
+def test_incomplete_outputs_are_not_taken_as_current(tmp_path):
+    ok = _notebook(tmp_path / "ok.ipynb", "1")
+    out = tmp_path / "out"
+    first = run_reports([SEED], out, [str(ok)])
+    Path(first.outcomes[0].html).unlink()  # as if a crash happened before the rename
+    again = run_reports([SEED], out, [str(ok)])
+    assert again.outcomes[0].status == "ok" and Path(again.outcomes[0].html).exists()
+
+
+def test_stored_notebooks_have_no_outputs_and_a_parameters_cell():
+    for name in NOTEBOOKS:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), name
+        assert any("parameters" in c.metadata.get("tags", []) for c in code), name
+
+
+def test_renderer_sends_the_bundle_once_and_keeps_scripts_closed():
+    render.reset()
+    spec = {"mark": "bar", "title": "</script><script>alert(1)</script>", "data": {"values": []}}
+    first = render.renderer(spec)["text/html"]
+    second = render.renderer(spec)["text/html"]
+    assert "window.vegaEmbed=" in first and "window.vegaEmbed=" not in second
+    assert "</script><script>alert" not in second
+    assert "http://" not in second and "https://" not in second
+    render.reset()
+
+
+def test_report_module_imports_light():
+    code = (
+        "import sys, budgetkit.report; "
+        "print(sorted(m for m in ('altair','papermill','nbconvert','pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr
