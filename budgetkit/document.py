@@ -16,7 +16,7 @@ from .catalog import catalog
 from .errors import NotADisclosure
 from .layout import segment
 from .meta import extract_meta
-from .model import Amount, Finding, Parsed
+from .model import Amount, Fact, Finding, Indicator, Parsed, Staffing, Statement, TargetTable, Term
 from .read import read_source
 from .tables import normalise
 
@@ -167,12 +167,11 @@ class Document:
         )
 
     # -- prose ----------------------------------------------------------------------------
-    def _records(self, records, drop=("line",)):
+    def _records(self, records, cls, drop=("line",)):
+        """Records → DataFrame with provenance columns; empty but with its columns when none."""
         import pandas as pd
 
-        if not records:
-            return pd.DataFrame()
-        names = [f.name for f in fields(records[0]) if f.name not in drop]
+        names = [f.name for f in fields(cls) if f.name not in drop]
         rows = [
             {**{n: getattr(r, n) for n in names}, "file": self.meta.source, **_where(r.line)}
             for r in records
@@ -182,12 +181,12 @@ class Document:
     @cached_property
     def statements(self):
         """Narrative statements: subject, amount, share, change, growth, reason, sentence."""
-        return self._records(self.parsed.statements)
+        return self._records(self.parsed.statements, Statement)
 
     @cached_property
     def facts(self):
         """Other figures from the prose: procurement, assets, 机关运行经费, performance counts."""
-        return self._records(self.parsed.facts)
+        return self._records(self.parsed.facts, Fact)
 
     @property
     def profile(self):
@@ -196,17 +195,20 @@ class Document:
 
     @cached_property
     def staffing(self):
-        return self._records(list(self.parsed.profile.staffing) if self.parsed.profile else [])
+        return self._records(
+            list(self.parsed.profile.staffing) if self.parsed.profile else [], Staffing
+        )
 
     @cached_property
     def targets(self):
         """Performance indicators, long: one row per indicator with its table's project."""
         import pandas as pd
 
+        cols = [f.name for f in fields(Indicator) if f.name != "line"]
         rows = []
         for t in self.parsed.targets:
             for ind in t.indicators:
-                d = {k: v for k, v in asdict(ind).items() if k != "line"}
+                d = {k: getattr(ind, k) for k in cols}
                 rows.append(
                     {
                         "kind": t.kind,
@@ -216,16 +218,16 @@ class Document:
                         **_where(ind.line),
                     }
                 )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["kind", "project", *cols, "file", "page", "line"])
 
     @cached_property
     def projects(self):
         """Performance target tables: kind, name, owner, unit, total, fiscal, other, goal."""
-        return self._records(self.parsed.targets, drop=("line", "indicators"))
+        return self._records(self.parsed.targets, TargetTable, drop=("line", "indicators"))
 
     @cached_property
     def glossary(self):
-        return self._records(self.parsed.glossary)
+        return self._records(self.parsed.glossary, Term)
 
     # -- checks ---------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
