@@ -170,9 +170,14 @@ def cmd_report(args) -> int:
     from .report import print_progress, run_reports
 
     notebooks = [n.strip() for n in args.notebooks.split(",") if n.strip()]
-    result = run_reports(args.paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress)
+    paths = [p for p in args.paths if os.path.isfile(p)]
+    for p in sorted(set(args.paths) - set(paths)):  # the rest of the batch still runs
+        print(f"budgetkit: {p}: no such file", file=sys.stderr)
+    if not paths:
+        return EXIT_UNREADABLE
+    result = run_reports(paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress)
     print(result.summary())
-    return result.exit_code
+    return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:

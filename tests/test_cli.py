@@ -122,3 +122,14 @@ def test_parse_batch_continues_past_a_bad_file(tmp_path):
     code, out, err = run("parse", bad, SEED, "--out", tmp_path / "out")
     assert code == 2 and "empty.txt" in err
     assert (tmp_path / "out" / SEED.stem / "table_expenditure.csv").exists()
+
+
+def test_report_batch_survives_missing_and_unreadable(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "rep"
+    code, stdout, err = run("report", tmp_path / "nope.txt", empty, SEED, "--out", out, "--notebooks", "structure")
+    assert code == 2 and "nope.txt: no such file" in err and "Traceback" not in err
+    assert (out / SEED.stem / "structure.html").exists()
+    index = (out / "index.html").read_text("utf-8")
+    assert "empty.txt" in index and "昌吉回族自治州人民政府驻北京联络处" in index
