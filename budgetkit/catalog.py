@@ -19,6 +19,10 @@ _PAREN = str.maketrans({"(": "（", ")": "）"})
 _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．](?!\d)|其中[:：])+"
 )
+# A year printed before a header label: "2024年机关运行经费预算数", "2023年度预算数"
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+# Generic header suffixes: any "…科目名称" is the row label, any "…科目编码" the code columns
+_SUFFIX_ROLES = (("名称", "name"), ("编码", "code"), ("代码", "code"))
 
 
 def norm_label(text: str) -> str:
@@ -72,12 +76,31 @@ class Catalog:
         return None
 
     def header_role(self, table: str, label: str) -> str | None:
-        """Role or measure of a header label in a table (None if unknown)."""
-        lab = norm_label(label)
-        return self.table_headers.get(table, {}).get(lab) or self.headers.get(lab)
+        """Role or measure of a header label in a table (None if unknown).
+
+        A leading year ("2024年机关运行经费预算数") is ignored; a label not listed that ends in
+        科目名称/名称 is the row-name column, one ending in 编码/代码 a code column (the
+        standard's naming: 部门经济分类科目名称, 支出功能分类科目编码, …). 项目名称 is listed.
+        """
+        return _header_role(table, label)
 
     def row_item(self, label: str) -> str | None:
         return self.rows.get(strip_numbering(norm_label(label)))
+
+
+@cache
+def _header_role(table: str, label: str) -> str | None:
+    cat = catalog()
+    lab = norm_label(label)
+    for cand in (lab, _YEAR_PREFIX.sub("", lab)):
+        role = cat.table_headers.get(table, {}).get(cand) or cat.headers.get(cand)
+        if role:
+            return role
+    lab = _YEAR_PREFIX.sub("", lab)
+    for suffix, role in _SUFFIX_ROLES:
+        if lab.endswith(suffix) and len(lab) > len(suffix):
+            return role
+    return None
 
 
 def _read_toml(name: str) -> dict:

@@ -64,6 +64,20 @@ def is_data_row(line: Line) -> bool:
     return any(looks_like_amount(c) or _CODE_CELL.match(c) for c in line.cells if c)
 
 
+def _is_total_row(line: Line) -> bool:
+    """A 合计/总计 row with blank amounts (an empty table prints one under its header).
+
+    It labels the first cell and every other cell is blank; a header row that starts with
+    合计 (as a column label) has other labels beside it.
+    """
+    cells = line.cells
+    return (
+        bool(cells)
+        and catalog().row_item(cells[0]) == "total"
+        and not any(c for c in cells[1:] if not looks_like_amount(c))
+    )
+
+
 def _title_at(lines: list[Line], i: int) -> tuple[str | None, str] | None:
     """(table id or None, title) when line i is a table title, else None."""
     line = lines[i]
@@ -111,7 +125,7 @@ def segment(lines: list[Line]) -> Layout:
             prose.append(line)
             continue
         if line.is_row:
-            if is_data_row(line):
+            if is_data_row(line) or _is_total_row(line):
                 cur.body.append(line)
             elif not cur.body:
                 cur.header.append(line)

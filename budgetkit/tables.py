@@ -39,15 +39,19 @@ def columns_of(block: Block, width: int) -> list[Column]:
     groups = cat.groups.get(table, {})
     cols = []
     for j in range(width):
-        labels = [r[j] for r in rows if j < len(r) and r[j]]
+        labelled = [(i, r[j]) for i, r in enumerate(rows) if j < len(r) and r[j]]
+        labels = [lab for _, lab in labelled]
         role, label = None, labels[-1] if labels else ""
-        candidates = list(reversed(labels))
-        candidates += ["".join(labels[k:]) for k in range(len(labels) - 1)]
-        for cand in candidates:
+        candidates = [(i, lab) for i, lab in reversed(labelled)]
+        candidates += [(labelled[k][0], "".join(labels[k:])) for k in range(len(labels) - 1)]
+        at = len(rows)
+        for i, cand in candidates:
             r = cat.header_role(table, cand)
             if r:
-                role, label = r, cand
+                role, label, at = r, cand, i
                 break
+        if role == "total":
+            role = _item_above(rows, at, j, table) or role
         if groups and role and role not in _ROLES:
             for r in rows:  # the spanning group label above: nearest label at or left of j
                 above = next((r[k] for k in range(min(j, len(r) - 1), -1, -1) if r[k]), "")
@@ -56,6 +60,24 @@ def columns_of(block: Block, width: int) -> list[Column]:
                     break
         cols.append(Column(j, label, role))
     return cols
+
+
+def _item_above(rows: list[list[str]], at: int, j: int, table: str) -> str | None:
+    """`item:<id>` when a generic total (合计/小计) sits under a spanning label naming an item.
+
+    Tables that print their items as columns (上海 “三公”经费预算表: “三公”经费预算数 › 合计,
+    公务用车购置及运行费 › 小计) total an item, not the row: the 合计 under “三公”经费预算数
+    is the 三公 total, the 小计 under 公务用车购置及运行费 the vehicle item.
+    """
+    cat = catalog()
+    for r in reversed(rows[:at]):
+        above = next((r[k] for k in range(min(j, len(r) - 1), -1, -1) if r[k]), "")
+        role = cat.header_role(table, above) if above else None
+        if role and role.startswith("item:"):
+            return role
+        if role and role not in ("name", "code", "skip"):
+            return None  # under another measure: a sub-total of that measure
+    return None
 
 
 def _repair_displaced(upper: list[str], lower: list[str], table: str) -> None:
@@ -80,6 +102,7 @@ def _repair_displaced(upper: list[str], lower: list[str], table: str) -> None:
         over in (None, "name", "code", "skip")
         or sub in (None, "name", "code", "skip")
         or over == sub
+        or (k < len(lower) and lower[k])  # the label to the left heads a group: j may be in it
     ):
         return
     s = j
@@ -123,9 +146,57 @@ def _side_name(block: Block, seg: list[Column], k: int) -> str:
     return ("income", "expenditure")[min(k, 1)]
 
 
+def _bad_code_cells(cells: list[str]) -> str | None:
+    """Why split 类/款/项 cells cannot be a code (None when they can, or are not split).
+
+    In 类/款/项 columns the 类 is 3 digits and a 款/项 2 (a single digit is a 款 printed as a
+    number, e.g. "2" for "02", and is accepted).
+    """
+    parts = [c.replace(" ", "") for c in cells]
+    if len(cells) < 2 or not any(parts) or not all(p.isdigit() for p in parts if p):
+        return None  # blank, or a label (合计) printed across the code columns
+    if not parts[0]:
+        return None  # a template that prints only the new part of a code (see _inherit)
+    if not (parts[0].isdigit() and len(parts[0]) == 3):
+        return f"类应为3位数字，印作“{parts[0]}”"
+    for p in parts[1:]:
+        if p and not (p.isdigit() and len(p) <= 2):
+            return f"款/项应为2位数字，印作“{p}”"
+    return None
+
+
+def _inherit(cells: list[str], prev: str | None) -> str | None:
+    """Code of a row that prints only its own part (类 blank under its 类 row: "" | 05 | 01),
+    completed from the previous coded row."""
+    parts = [c.replace(" ", "") for c in cells]
+    if not prev or parts[0] or len(parts) < 2:
+        return None
+    if len(parts) >= 3 and not parts[1] and parts[2] and len(prev) >= 5:
+        return prev[:5] + parts[2].zfill(2)  # 项 only: under the previous 款
+    if parts[1]:
+        return prev[:3] + "".join(p.zfill(2) for p in parts[1:] if p)  # 款 (and 项)
+    return None
+
+
+def _code_from_context(cells: list[str], prev: str | None) -> str | None:
+    """The code of a row whose 类 is misprinted, from the previous coded row: a 项 row listed
+    under its 款 (prev 款 digits equal this row's 款) or a 款 row under its 类 sibling rows.
+    None when the context does not determine it."""
+    parts = [c.replace(" ", "") for c in cells]
+    sub = [p.zfill(2) for p in parts[1:] if p]
+    if not prev or not sub or not all(p.isdigit() and len(p) == 2 for p in sub):
+        return None
+    if len(sub) == 2 and len(prev) >= 5 and prev[3:5] == sub[0]:
+        return prev[:3] + "".join(sub)
+    return None
+
+
 def split_code(cells: list[str], name: str) -> tuple[str | None, str]:
     """(code, name) from code cells (类/款/项 or joined) or a code printed before the name."""
-    joined = "".join(c.replace(" ", "") for c in cells if c)
+    parts = [c.replace(" ", "") for c in cells if c]
+    if len(parts) > 1:  # 款/项 columns printed as numbers lose a leading zero: 301 | 2 → 30102
+        parts = parts[:1] + [p.zfill(2) if len(p) == 1 and p.isdigit() else p for p in parts[1:]]
+    joined = "".join(parts)
     if joined and _CODE.match(joined):
         return joined, name
     m = _CODE_PREFIX.match(name)
@@ -191,8 +262,10 @@ def normalise(
     amounts: list[Amount] = []
     reported: set[int] = set()
     row_no = 0
+    last_code: dict[int, str] = {}  # per side: the code of the previous coded row
     for line in block.body:
         cells = line.cells
+        item_cols = 0
         for k, seg in enumerate(segs):
             side = _side_name(block, seg, k) if two_sided else None
             get = lambda c, cells=cells: cells[c.index] if c.index < len(cells) else ""  # noqa: E731
@@ -204,8 +277,33 @@ def normalise(
             code, label = split_code(code_cells, name)
             if not label and not code and not any(get(c) for c in seg):
                 continue
-            item = None if code else catalog().row_item(label)
             loc = f"{source}:{line.where()}"
+            bad = _bad_code_cells(code_cells)
+            if bad:
+                code = _code_from_context(code_cells, last_code.get(k))
+                printed = " ".join(c for c in code_cells if c)
+                findings.append(
+                    Finding(
+                        "table.code.malformed",
+                        "error",
+                        table,
+                        code,
+                        f"《{block.title}》“{label}”行的科目编码印作“{printed}”（{bad}）"
+                        + (
+                            f"；按上一行的类/款读作 {code}"
+                            if code
+                            else "；无法确定科目，该行不参与科目核对"
+                        ),
+                        code,
+                        printed,
+                        loc,
+                    )
+                )
+            elif code is None and any(code_cells):
+                code = _inherit(code_cells, last_code.get(k))
+            if code:
+                last_code[k] = code
+            item = None if code else catalog().row_item(label)
             for c in seg:
                 text = get(c)
                 if not text or c.role in _ROLES:
@@ -244,23 +342,30 @@ def normalise(
                             )
                         )
                     continue
-                measure, row_item = c.role, item
+                measure, row_item, name, row = c.role, item, label, row_no
+                if project:
+                    name = f"{label}｜{project}"
                 if measure.startswith("item:"):
+                    # an item printed as a column (上海 三公 table): one row per item, named
+                    # by the item (the printed row has no label, or a year/预算数 label)
                     measure, row_item = "total", measure[5:]
+                    name = catalog().items.get(row_item, {}).get("zh", c.label)
+                    row = row_no + c.index
+                    item_cols = max(item_cols, c.index + 1)
                 amounts.append(
                     Amount(
                         table=table,
                         code=code,
-                        name=label if not project else f"{label}｜{project}",
+                        name=name,
                         measure=measure,
                         value=to_wan(value, unit),
                         printed=text,
                         unit=unit,
                         line=line,
                         side=side,
-                        row=row_no,
+                        row=row,
                         item=row_item,
                     )
                 )
-            row_no += 1
+            row_no += max(1, item_cols)
     return amounts, info, findings

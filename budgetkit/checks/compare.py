@@ -14,9 +14,13 @@ from ..money import UNITS, fmt_wan
 CENT = Decimal("0.01")
 
 
-def tolerance(terms: int, unit: str) -> Decimal:
-    """Largest rounding difference in 万元 for a sum of `terms` figures printed in `unit`."""
-    return CENT * max(terms, 1) * UNITS[unit]
+def tolerance(terms: int, unit: str, step: Decimal = CENT) -> Decimal:
+    """Largest rounding difference in 万元 for a sum of `terms` figures printed in `unit`.
+
+    `step` is the rounding step in the printed unit: 0.01, or 1 for whole 元 (see
+    `index.rounding_step`).
+    """
+    return step * max(terms, 1) * UNITS[unit]
 
 
 def compare(
@@ -31,6 +35,7 @@ def compare(
     message: str,
     location: str,
     severity: str = "error",
+    step: Decimal = CENT,
 ) -> Finding | None:
     """None when equal; a rounding `info` within tolerance; else a finding of `severity`.
 
@@ -39,7 +44,7 @@ def compare(
     diff = actual - expected
     if diff == 0:
         return None
-    rounding = abs(diff) <= tolerance(terms, unit)
+    rounding = abs(diff) <= tolerance(terms, unit, step)
     text = message.format(expected=fmt_wan(expected), actual=fmt_wan(actual), diff=fmt_wan(diff))
     if rounding:
         return Finding(

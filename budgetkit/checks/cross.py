@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from ..catalog import catalog
 from ..model import Finding, Parsed
+from ..money import UNITS
 from .compare import compare
-from .index import Row, rows_by_table, total_row, where
+from .index import Row, derived_total, rounding_step, rows_by_table, where
 
 #: (rule, (table, side, measure), (table, side, measure), severity): both are the total row.
 TOTALS = (
@@ -68,13 +69,19 @@ BY_CODE = (
 THREE_PUBLIC_LINES = (("reception", "30217"), ("vehicle_operation", "30231"))
 
 
+def coarser(a: str, b: str) -> str:
+    """The coarser of two printed units: a figure printed in 万元 next to one in 元 can only
+    agree to the 万元 table's last digit (上海: 三公 table in 万元, economic lines in 元)."""
+    return a if UNITS.get(a, 0) >= UNITS.get(b, 0) else b
+
+
 def _value(
     rows: dict[str, list[Row]], table: str, side: str | None, measure: str
 ) -> tuple[Decimal, Row] | None:
     rs = rows.get(table)
     if not rs:
         return None
-    t = total_row(rs, side)
+    t = derived_total(rs, side)
     if t is None:
         return None
     if not t.has(measure):
@@ -109,12 +116,13 @@ def check(parsed: Parsed) -> Iterator[Finding]:
             a[0],
             b[0],
             1,
-            b[1].unit,
+            coarser(a[1].unit, b[1].unit),
             table=tb,
             code=None,
             severity=severity,
             message=f"《{cat.tables[ta].zh}》{cat.measures[ma]['zh']} {{expected}} ≠ 《{cat.tables[tb].zh}》{cat.measures[mb]['zh']} {{actual}}（差 {{diff}} 万元）",
             location=where(parsed, b[1].line),
+            step=rounding_step([a[1].values.get(ma), b[1].values.get(mb)]),
         )
         if f:
             yield f
@@ -139,6 +147,12 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                 code=code,
                 message=f"科目 {code} {(rb.get(code) or ra.get(code)).name}：《{cat.tables[ta].zh}》{{expected}} ≠ 《{cat.tables[tb].zh}》{{actual}}（差 {{diff}} 万元）",
                 location=where(parsed, line),
+                step=rounding_step(
+                    [
+                        ra[code].values.get(ma) if code in ra else None,
+                        rb[code].values.get(mb) if code in rb else None,
+                    ]
+                ),
             )
             if f:
                 yield f
@@ -151,7 +165,7 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                 three[item].get("total"),
                 basic[code].get("total"),
                 1,
-                basic[code].unit,
+                coarser(three[item].unit, basic[code].unit),
                 table="three_public",
                 code=code,
                 severity="warning",

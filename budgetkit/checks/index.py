@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..model import Amount, Parsed
@@ -55,6 +56,53 @@ def total_row(rows: list[Row], side: str | None = None) -> Row | None:
         (r for r in rows if r.item == "total" and not r.code and (side is None or r.side == side)),
         None,
     )
+
+
+CENT = Decimal("0.01")
+WHOLE = Decimal(1)
+
+
+def rounding_step(amounts: Iterable[Amount | None]) -> Decimal:
+    """Rounding step, in the printed unit, of a comparison between these printed figures.
+
+    0.01 (分 of 元, or the customary two decimals of 万元), except in 元 tables that print a
+    non-zero figure of the comparison as whole 元: such a figure may be rounded from 分, so a
+    difference of 1 元 per term is rounding (上海: 合计行 基本支出 "22,118,861" over items
+    with 分; rows printed in whole 元 that differ by 1 元 from the sum of their items).
+    """
+    for a in amounts:
+        if a is not None and a.unit == "元" and a.value and "." not in a.printed:
+            return WHOLE
+    return CENT
+
+
+def class_rows(rows: list[Row], side: str | None = None) -> list[Row]:
+    """The 类 rows (3-digit codes) of a table: what its 合计 row sums."""
+    return [r for r in rows if r.code and len(r.code) == 3 and (side is None or r.side == side)]
+
+
+def derived_total(rows: list[Row], side: str | None = None) -> Row | None:
+    """The total row, or, for a classified table printed without one, a row summing its 类.
+
+    Some templates print no 合计 row (上海 2024/2025 部门支出预算总表); the total is then Σ 类
+    exactly, which is what a printed 合计 row would have to equal. The derived row is located at
+    the first 类 row and its `name` says it is derived.
+    """
+    t = total_row(rows, side)
+    if t is not None:
+        return t
+    tops = class_rows(rows, side)
+    if not tops or any(r.item == "total" for r in rows):
+        return None
+    first = tops[0]
+    d = Row(first.table, side, None, "total", "合计（按各类之和）", first.unit, first.line)
+    for r in tops:
+        for m, a in r.values.items():
+            prev = d.values.get(m)
+            value = a.value + (prev.value if prev else Decimal(0))
+            printed = a.printed if prev is None or "." in a.printed else prev.printed
+            d.values[m] = replace(a, value=value, printed=printed, code=None, item="total")
+    return d
 
 
 def where(parsed: Parsed, line) -> str:

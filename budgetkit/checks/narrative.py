@@ -139,7 +139,8 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     diff = abs(st.amount - exp)
     if diff == 0:
         return
-    rounding = diff <= CENT
+    # a figure stated in whole 万元 (or one decimal) is rounding when the table rounds to it
+    rounding = diff <= CENT or _q(expected, _places(st.amount)) == st.amount
     yield Finding(
         rule="narrative.amount.rounding" if rounding else "narrative.amount",
         severity="info" if rounding else "error",

@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..catalog import catalog, norm_label
 from ..model import Finding, Parsed
 from .compare import compare
-from .index import Row, columns, rows_by_table, total_row, where
+from .index import Row, columns, rounding_step, rows_by_table, total_row, where
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -47,6 +47,7 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                     code=r.code,
                     message=f"《{title}》“{_label(r)}”行：{cat.measures[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
                     location=where(parsed, r.line),
+                    step=rounding_step(r.values.get(m) for m in (target, *used)),
                 )
                 if f:
                     yield f
@@ -81,7 +82,8 @@ def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Itera
             prow = by_code[parent][0]
             label = _label(prow)
         for m in measures:
-            kid_vals = [r.values[m].value for k in kids for r in by_code[k] if m in r.values]
+            kid_amounts = [r.values[m] for k in kids for r in by_code[k] if m in r.values]
+            kid_vals = [a.value for a in kid_amounts]
             if m not in prow.values and not kid_vals:
                 continue
             f = compare(
@@ -94,6 +96,7 @@ def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Itera
                 code=parent,
                 message=f"《{title}》“{label}”{catalog().measures.get(m, {}).get('zh', m)} {{expected}} ≠ 下级科目之和 {{actual}}（差 {{diff}} 万元）",
                 location=where(parsed, prow.line),
+                step=rounding_step([prow.values.get(m), *kid_amounts]),
             )
             if f:
                 yield f
@@ -113,9 +116,8 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
                 [p] if p in items or p != "vehicle" else ["vehicle_purchase", "vehicle_operation"]
             )
         for m in measures:
-            vals = [
-                items[p].values[m].value for p in expanded if p in items and m in items[p].values
-            ]
+            found = [items[p].values[m] for p in expanded if p in items and m in items[p].values]
+            vals = [a.value for a in found]
             if m not in tr.values and not vals:
                 continue
             names = "+".join(catalog().items[p]["zh"] for p in expanded)
@@ -129,6 +131,7 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
                 code=target,
                 message=f"《{title}》{catalog().items[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
                 location=where(parsed, tr.line),
+                step=rounding_step([tr.values.get(m), *found]),
             )
             if f:
                 yield f
@@ -158,6 +161,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             code=None,
             message=f"《{title}》{tot.name} {{expected}} ≠ 各项之和 {{actual}}（差 {{diff}} 万元）",
             location=where(parsed, tot.line),
+            step=rounding_step([tot.values.get("total"), *(r.values.get("total") for r in top)]),
         )
         if f:
             yield f
@@ -173,6 +177,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             code=None,
             message=f"《{title}》收入总计 {{expected}} ≠ 支出总计 {{actual}}（差 {{diff}} 万元）",
             location=where(parsed, exp.line),
+            step=rounding_step([inc.values.get("total"), exp.values.get("total")]),
         )
         if f:
             yield f

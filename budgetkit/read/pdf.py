@@ -60,6 +60,7 @@ _FPDF_ERR_PASSWORD = 4
 _FPDF_ERR_SECURITY = 6
 _SEG_LINETO, _SEG_MOVETO = 0, 2  # FPDF_SEGMENT_* (BEZIERTO = 1 is skipped)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_UNKNOWN = (0.0, 0.0, 0.0, 0.0)  # clip box not computed yet (a sentinel, compared by identity)
 
 
 @dataclass(slots=True)
@@ -129,6 +130,7 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
     try:
         lines: list[Line] = []
         n_chars = n_unmapped = 0
+        last: _Grid | None = None  # the previous page's last table (continued on this page?)
         for i in range(len(doc)):
             try:
                 page = doc[i]
@@ -138,6 +140,9 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
                 raise ReadError(path, f"corrupt PDF, page {i + 1} cannot be read ({exc})") from None
             n_chars += len(chars)
             n_unmapped += unmapped
+            if grids and last is not None:
+                _continue_columns(last, grids[0])
+            last = grids[-1] if grids else last
             lines.extend(_page_lines(chars, grids, i + 1))
         if n_chars == 0:
             raise NeedsOCR(
@@ -171,6 +176,45 @@ def _page_transform(page):
     return lambda x, y: (x, height - y)
 
 
+def _clip_box(raw, textpage, i: int, tf, cache: dict):
+    """Display-space bounding box of the clip region of character i's text object (None when
+    the object is not clipped). Text clipped away is not printed (a page can carry the end of
+    the previous page's text, clipped out of view)."""
+    obj = raw.FPDFText_GetTextObject(textpage, i)
+    if not obj:
+        return None
+    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+    if key not in cache:
+        return None  # not a top-level object of the page
+    if cache[key] is not _UNKNOWN:
+        return cache[key]
+    box = None
+    cp = raw.FPDFPageObj_GetClipPath(obj)
+    if cp:
+        x, y = ctypes.c_float(), ctypes.c_float()
+        for k in range(raw.FPDFClipPath_CountPaths(cp)):
+            pts = []
+            for j in range(raw.FPDFClipPath_CountPathSegments(cp, k)):
+                seg = raw.FPDFClipPath_GetPathSegment(cp, k, j)
+                if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
+                    pts.append(tf(x.value, y.value))
+            if len(pts) < 3:
+                continue
+            b = (
+                min(p[0] for p in pts) - CELL_TOL,
+                min(p[1] for p in pts) - CELL_TOL,
+                max(p[0] for p in pts) + CELL_TOL,
+                max(p[1] for p in pts) + CELL_TOL,
+            )
+            box = (
+                b
+                if box is None
+                else (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
+            )
+    cache[key] = box
+    return box
+
+
 def _box(tf, left, bottom, right, top) -> tuple[float, float, float, float]:
     ax, ay = tf(left, bottom)
     bx, by = tf(right, top)
@@ -187,6 +231,16 @@ def _page_chars(page) -> tuple[list[_Char], int]:
     unmapped = 0
     l_, b_, r_, t_ = (ctypes.c_double() for _ in range(4))
     rect = raw.FS_RECTF()
+    # Text clipped away is not printed (a page can carry a hidden copy of the previous page's
+    # text, clipped out of view): only characters inside their object's clip region are read.
+    clips: dict[int, tuple[float, float, float, float] | None] = {}
+    # Only top-level objects' clip paths are in page space (inside a form XObject they are in
+    # the form's space): the others are not tested.
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        o = raw.FPDFPage_GetObject(page.raw, k)
+        if raw.FPDFPageObj_GetType(o) != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        clips[ctypes.cast(o, ctypes.c_void_p).value or 0] = _UNKNOWN
     try:
         for i in range(tp.count_chars()):
             if raw.FPDFText_IsGenerated(tp.raw, i) == 1:
@@ -206,6 +260,11 @@ def _page_chars(page) -> tuple[list[_Char], int]:
                 box = _box(tf, l_.value, b_.value, r_.value, t_.value)
             else:
                 box = _box(tf, rect.left, rect.bottom, rect.right, rect.top)
+            clip = _clip_box(raw, tp.raw, i, tf, clips)
+            if clip is not None:
+                cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+                if not (clip[0] <= cx <= clip[2] and clip[1] <= cy <= clip[3]):
+                    continue  # clipped away: not printed
             if ch.isspace():
                 ch = " "
             out.append(_Char(ch, *box))
@@ -386,6 +445,25 @@ def _grids(hs: list[_Seg], vs: list[_Seg]) -> list[_Grid]:
         g.hs.sort(key=lambda s: s.pos)
         out.append(g)
     return out
+
+
+def _continue_columns(prev: _Grid, g: _Grid) -> None:
+    """A table continued from the previous page keeps that page's columns.
+
+    A continuation page can hold only rows whose merged cells hide some column rulings (a
+    lone 合计 row spanning 类/款/项/名称): its own grid then has fewer columns, and its cells
+    would not line up with the header. When the grid has the same outer edges and every one
+    of its column boundaries is one of the previous grid's, the previous boundaries are used
+    (a merged cell then spans several columns, and sits in its first, as on any page).
+    """
+    if (
+        len(g.xs) >= len(prev.xs)
+        or abs(g.x0 - prev.x0) > MERGE_TOL
+        or abs(g.x1 - prev.x1) > MERGE_TOL
+    ):
+        return
+    if all(any(abs(x - px) <= MERGE_TOL for px in prev.xs) for x in g.xs):
+        g.xs = list(prev.xs)
 
 
 def _bounds(positions: list[float], lo: float, hi: float) -> list[float]:
