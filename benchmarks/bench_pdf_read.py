@@ -1,4 +1,4 @@
-"""Benchmark: `read_source` on each corpus PDF against pdfplumber's plain
+"""Benchmark: read+check (`parse` then every identity) of each corpus PDF against pdfplumber's plain
 `page.extract_text()` over all pages of the same file, in the same run; then the whole corpus
 read serially and in parallel over 2 processes.
 
@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pdfplumber
 
+from budgetkit.checks import run_checks
+from budgetkit.document import parse
 from budgetkit.read import read_source
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "shanghai"
@@ -39,7 +41,7 @@ def _baseline(path: Path) -> None:
 
 
 def _read(path: Path) -> int:
-    return len(read_source(path).lines)
+    return len(run_checks(parse(path)))
 
 
 def main() -> None:
@@ -51,7 +53,7 @@ def main() -> None:
     if not pdfs:
         raise SystemExit(f"no PDFs in {args.dir}")
 
-    print(f"{'document':<34} {'pages':>5} {'read s':>8} {'extract_text s':>15} {'ratio':>6}")
+    print(f"{'document':<34} {'pages':>5} {'read+check s':>12} {'extract_text s':>15} {'ratio':>6}")
     tot_read = tot_base = 0.0
     for path in pdfs:
         t_read = _best(lambda p=path: _read(p), args.repeat)
@@ -60,9 +62,9 @@ def main() -> None:
         tot_base += t_base
         pages = read_source(path).pages
         print(
-            f"{path.stem[:34]:<34} {pages:>5} {t_read:>8.3f} {t_base:>15.3f} {t_read / t_base:>6.2f}"
+            f"{path.stem[:34]:<34} {pages:>5} {t_read:>12.3f} {t_base:>15.3f} {t_read / t_base:>6.2f}"
         )
-    print(f"{'total':<34} {'':>5} {tot_read:>8.3f} {tot_base:>15.3f} {tot_read / tot_base:>6.2f}")
+    print(f"{'total':<34} {'':>5} {tot_read:>12.3f} {tot_base:>15.3f} {tot_read / tot_base:>6.2f}")
 
     serial = _best(lambda: [_read(p) for p in pdfs], args.repeat)
     with ProcessPoolExecutor(WORKERS) as pool:
