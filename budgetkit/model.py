@@ -151,7 +151,7 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    rule: str  # stable id, e.g. "table.sum.rounding"
+    rule: str  # stable id, e.g. "table.row_sum.rounding"
     severity: str  # "error", "warning", "info"
     table: str | None
     code: str | None
