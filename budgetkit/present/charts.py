@@ -277,3 +277,199 @@ def stacked_shares(
         .add_params(pick)
         .properties(height=alt.Step(32))
     )
+
+
+def donut(
+    df: pd.DataFrame,
+    *,
+    label: str = "label",
+    value: str = "amount",
+    pct: str | None = "pct",
+    title: str = "",
+    unit: str = UNIT,
+) -> alt.Chart:
+    """Parts of a whole as a ring, each labelled with its share; hover for the amount."""
+    data = pd.DataFrame({"组成": df[label].astype(str), "金额": _float(df[value])})
+    total = data["金额"].sum() or 1.0
+    data["占比"] = (_float(df[pct]) / 100 if pct and pct in df else data["金额"] / total).to_numpy()
+    data = data[data["金额"] > 0]
+    data["标签"] = [f"{p:.2%}" for p in data["占比"]]
+    hover = alt.selection_point(on="pointerover", fields=["组成"], empty=False)
+    base = alt.Chart(data, title=title).encode(
+        theta=alt.Theta("金额:Q", stack=True),
+        order=alt.Order("金额:Q", sort="descending"),
+        color=alt.Color("组成:N", title=None, sort=alt.SortField("金额", order="descending")),
+        tooltip=[
+            alt.Tooltip("组成:N"),
+            alt.Tooltip("金额:Q", format=",.2f", title=unit),
+            alt.Tooltip("占比:Q", format=".2%"),
+        ],
+    )
+    ring = (
+        base.mark_arc(innerRadius=70, outerRadius=130, stroke="white")
+        .encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.85)))
+        .add_params(hover)
+    )
+    text = base.mark_text(radius=152, fontSize=12, fontWeight="bold").encode(text="标签:N")
+    return style(alt.layer(ring, text).properties(height=340), width=460)
+
+
+def share_bars(
+    df: pd.DataFrame,
+    *,
+    label: str = "name",
+    value: str = "amount",
+    title: str = "",
+    unit: str = UNIT,
+    detail: str | None = None,
+) -> alt.Chart:
+    """Sorted bars with a switch (radio buttons under the chart) between 万元 and % of total.
+
+    The switch is a Vega-Lite parameter: it works in the exported HTML without a kernel.
+    `detail` names a column shown in the tooltip (e.g. the function code).
+    """
+    data = pd.DataFrame({"项目": df[label].astype(str), "金额": _float(df[value])})
+    if detail:
+        data["编码"] = df[detail].astype(str).to_numpy()
+    total = data["金额"].sum() or 1.0
+    data["占比"] = data["金额"] / total
+    show = alt.param(
+        name="显示",
+        value="万元",
+        bind=alt.binding_radio(options=["万元", "占比"], name="显示单位（unit）："),
+    )
+    tooltip = [
+        alt.Tooltip("项目:N"),
+        alt.Tooltip("金额:Q", format=",.2f", title=unit),
+        alt.Tooltip("占比:Q", format=".2%"),
+    ]
+    if detail:
+        tooltip.insert(0, alt.Tooltip("编码:N", title="科目编码"))
+    base = (
+        alt.Chart(data, title=title)
+        .transform_calculate(
+            值=f"{show.name} == '万元' ? datum['金额'] : datum['占比'] * 100",
+            标签=f"{show.name} == '万元' ? format(datum['金额'], ',.2f') : format(datum['占比'], '.2%')",
+        )
+        .encode(
+            y=alt.Y("项目:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("值:Q", title=f"金额（{unit}）或占比（%）"),
+            tooltip=tooltip,
+        )
+    )
+    bars = base.mark_bar(color="#4c78a8")
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="标签:N")
+    return style(alt.layer(bars, text).add_params(show).properties(height=alt.Step(22)))
+
+
+def trend_lines(
+    series: pd.DataFrame,
+    *,
+    label: str = "label",
+    year: str = "year",
+    value: str = "amount",
+    title: str = "历年预算",
+    unit: str = UNIT,
+) -> alt.Chart:
+    """One line per figure over the years; click a legend entry to highlight it."""
+    data = pd.DataFrame(
+        {
+            "项目": series[label].astype(str),
+            "年度": series[year].astype(int),
+            "金额": _float(series[value]),
+        }
+    )
+    if "growth" in series:
+        data["增长率"] = (
+            series["growth"]
+            .map(lambda g: float(g) / 100 if g is not None else float("nan"))
+            .to_numpy()
+        )
+    pick = alt.selection_point(fields=["项目"], bind="legend")
+    tooltip = [
+        alt.Tooltip("项目:N"),
+        alt.Tooltip("年度:O"),
+        alt.Tooltip("金额:Q", format=",.2f", title=unit),
+    ]
+    if "增长率" in data:
+        tooltip.append(alt.Tooltip("增长率:Q", format="+.2%", title="比上年"))
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("金额:Q", title=f"金额（{unit}）"),
+            color=alt.Color("项目:N", title="项目（点击图例突出显示）"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+        .properties(height=320)
+    )
+    return style(chart)
+
+
+def count_bars(
+    df: pd.DataFrame,
+    *,
+    category: str = "level1",
+    parts: tuple[str, ...] = ("quantified", "qualitative"),
+    names: tuple[str, ...] = ("定量（有数值）", "定性（无数值）"),
+    title: str = "",
+    unit: str = "个",
+) -> alt.Chart:
+    """Stacked counts per category (e.g. indicators per 一级指标: quantified / qualitative)."""
+    rows = []
+    for r in df.to_dict("records"):
+        for p, n in zip(parts, names, strict=True):
+            rows.append({"分类": str(r[category]), "类型": n, "个数": int(r[p] or 0)})
+    data = pd.DataFrame(rows)
+    return style(
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("分类:N", title=None, sort="-x"),
+            x=alt.X(
+                "sum(个数):Q", title=f"个数（{unit}）", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            color=alt.Color(
+                "类型:N",
+                title=None,
+                scale=alt.Scale(domain=list(names), range=["#4c78a8", "#f58518"]),
+            ),
+            tooltip=[alt.Tooltip("分类:N"), alt.Tooltip("类型:N"), alt.Tooltip("个数:Q")],
+        )
+        .properties(height=alt.Step(28))
+    )
+
+
+def weight_bars(
+    df: pd.DataFrame,
+    *,
+    label: str = "project",
+    value: str = "total",
+    expected: float = 100,
+    title: str = "各绩效目标表的分值权重合计",
+) -> alt.Chart:
+    """Weight total per table against the expected total (a dashed rule at 100)."""
+    data = pd.DataFrame({"表": df[label].astype(str), "权重合计": _float(df[value])}).dropna()
+    bars = (
+        alt.Chart(data, title=title)
+        .mark_bar(color="#4c78a8")
+        .encode(
+            y=alt.Y("表:N", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(
+                "权重合计:Q",
+                title="分值权重合计（分）",
+                scale=alt.Scale(domain=[0, max(expected, 100) + 5]),
+            ),
+            tooltip=[alt.Tooltip("表:N"), alt.Tooltip("权重合计:Q")],
+        )
+    )
+    text = bars.mark_text(align="left", dx=3).encode(text="权重合计:Q")
+    rule = (
+        alt.Chart(pd.DataFrame({"x": [expected]}))
+        .mark_rule(strokeDash=[4, 4], color="#c0392b")
+        .encode(x="x:Q")
+    )
+    return style(alt.layer(bars, text, rule).properties(height=alt.Step(28)))
