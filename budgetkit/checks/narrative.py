@@ -243,6 +243,28 @@ def _growth(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     )
 
 
+def _negative_base(st: Statement, parsed: Parsed) -> Iterator[Finding]:
+    """A change larger than the amount implies a negative last-year budget: one is wrong.
+
+    (万里街道 2023, p.6: 政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元.)
+    """
+    if st.amount is None or st.change is None or st.amount - st.change >= 0:
+        return
+    yield Finding(
+        rule="narrative.change.negative_base",
+        severity="error",
+        table=None,
+        code=st.code,
+        message=(
+            f"“{st.subject}”本年{_s(st.amount)}万元、比上年增加{_s(st.change)}万元，"
+            f"意味着上年为{_s(st.amount - st.change)}万元（负数），金额或增减额有误：「{_quote(st)}」"
+        ),
+        expected=None,
+        actual=_s(st.change),
+        location=_loc(parsed, st),
+    )
+
+
 def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | None:
     """Statements making up one side of a change identity, or None when it cannot be formed."""
     kind = spec[0]
@@ -321,4 +343,5 @@ def check(parsed: Parsed) -> Iterator[Finding]:
         yield from _amount(st, fig, parsed)
         yield from _share(st, fig, parsed, stated)
         yield from _growth(st, fig, parsed)
+        yield from _negative_base(st, parsed)
     yield from _change_sums(parsed.statements, fig, parsed)
