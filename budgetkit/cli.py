@@ -175,7 +175,9 @@ def cmd_report(args) -> int:
         print(f"budgetkit: {p}: no such file", file=sys.stderr)
     if not paths:
         return EXIT_UNREADABLE
-    result = run_reports(paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress)
+    result = run_reports(
+        paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress
+    )
     print(result.summary())
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 

@@ -128,7 +128,9 @@ def test_report_batch_survives_missing_and_unreadable(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     out = tmp_path / "rep"
-    code, stdout, err = run("report", tmp_path / "nope.txt", empty, SEED, "--out", out, "--notebooks", "structure")
+    code, stdout, err = run(
+        "report", tmp_path / "nope.txt", empty, SEED, "--out", out, "--notebooks", "structure"
+    )
     assert code == 2 and "nope.txt: no such file" in err and "Traceback" not in err
     assert (out / SEED.stem / "structure.html").exists()
     index = (out / "index.html").read_text("utf-8")
