@@ -22,6 +22,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check budgetkit tests benchmarks
+	$(BIN)/ruff format --check budgetkit tests benchmarks
 	$(BIN)/pytest
 
 bench: setup
