@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..catalog import catalog, norm_label
-from ..model import Finding, Parsed
+from ..model import Amount, Finding, Parsed
 from .compare import compare
 from .index import Row, columns, rounding_step, rows_by_table, total_row, where
 
@@ -17,6 +17,34 @@ _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 
 def _label(r: Row) -> str:
     return f"{r.code} {r.name}" if r.code else r.name
+
+
+def _sum_finding(
+    parsed: Parsed,
+    rule: str,
+    row: Row,
+    measure: str,
+    parts: list[Amount],
+    *,
+    table: str,
+    code: str | None,
+    message: str,
+) -> Finding | None:
+    """Compare `row`'s `measure` with the sum of `parts` (blank cells count as zero)."""
+    if measure not in row.values and not parts:
+        return None
+    return compare(
+        rule,
+        row.get(measure),
+        sum((a.value for a in parts), Decimal(0)),
+        max(len(parts), 1),
+        row.unit,
+        table=table,
+        code=code,
+        message=message,
+        location=where(parsed, row.line),
+        step=rounding_step([row.values.get(measure), *parts]),
+    )
 
 
 def check(parsed: Parsed) -> Iterator[Finding]:
@@ -34,20 +62,16 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                 used = [p for p in parts if p in printed]
                 if target not in printed or len(used) < 2:
                     continue  # an identity needs its total and at least two printed parts
-                if not r.has(target) and not any(r.has(p) for p in used):
-                    continue
                 names = "+".join(cat.measures[p]["zh"] for p in used if r.has(p)) or "0"
-                f = compare(
+                f = _sum_finding(
+                    parsed,
                     "table.row_sum",
-                    r.get(target),
-                    sum((r.get(p) for p in used), Decimal(0)),
-                    sum(1 for p in used if r.has(p)),
-                    r.unit,
+                    r,
+                    target,
+                    [r.values[p] for p in used if r.has(p)],
                     table=table,
                     code=r.code,
                     message=f"《{title}》“{_label(r)}”行：{cat.measures[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
-                    location=where(parsed, r.line),
-                    step=rounding_step(r.values.get(m) for m in (target, *used)),
                 )
                 if f:
                     yield f
@@ -82,21 +106,16 @@ def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Itera
             prow = by_code[parent][0]
             label = _label(prow)
         for m in measures:
-            kid_amounts = [r.values[m] for k in kids for r in by_code[k] if m in r.values]
-            kid_vals = [a.value for a in kid_amounts]
-            if m not in prow.values and not kid_vals:
-                continue
-            f = compare(
+            kids_m = [r.values[m] for k in kids for r in by_code[k] if m in r.values]
+            f = _sum_finding(
+                parsed,
                 "table.hierarchy",
-                prow.get(m),
-                sum(kid_vals, Decimal(0)),
-                max(len(kid_vals), 1),
-                prow.unit,
+                prow,
+                m,
+                kids_m,
                 table=table,
                 code=parent,
                 message=f"《{title}》“{label}”{catalog().measures.get(m, {}).get('zh', m)} {{expected}} ≠ 下级科目之和 {{actual}}（差 {{diff}} 万元）",
-                location=where(parsed, prow.line),
-                step=rounding_step([prow.values.get(m), *kid_amounts]),
             )
             if f:
                 yield f
@@ -115,23 +134,18 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
             expanded += (
                 [p] if p in items or p != "vehicle" else ["vehicle_purchase", "vehicle_operation"]
             )
+        names = "+".join(catalog().items[p]["zh"] for p in expanded)
         for m in measures:
             found = [items[p].values[m] for p in expanded if p in items and m in items[p].values]
-            vals = [a.value for a in found]
-            if m not in tr.values and not vals:
-                continue
-            names = "+".join(catalog().items[p]["zh"] for p in expanded)
-            f = compare(
+            f = _sum_finding(
+                parsed,
                 "table.items",
-                tr.get(m),
-                sum(vals, Decimal(0)),
-                max(len(vals), 1),
-                tr.unit,
+                tr,
+                m,
+                found,
                 table=table,
                 code=target,
                 message=f"《{title}》{catalog().items[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
-                location=where(parsed, tr.line),
-                step=rounding_step([tr.values.get(m), *found]),
             )
             if f:
                 yield f
@@ -151,17 +165,15 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             top = [r for r in srows if r.code and len(r.code) == 3]
         if not top:
             continue
-        f = compare(
+        f = _sum_finding(
+            parsed,
             "table.side_sum",
-            tot.get("total"),
-            sum((r.get("total") for r in top), Decimal(0)),
-            len(top),
-            tot.unit,
+            tot,
+            "total",
+            [r.values["total"] for r in top if r.has("total")],
             table=table,
             code=None,
             message=f"《{title}》{tot.name} {{expected}} ≠ 各项之和 {{actual}}（差 {{diff}} 万元）",
-            location=where(parsed, tot.line),
-            step=rounding_step([tot.values.get("total"), *(r.values.get("total") for r in top)]),
         )
         if f:
             yield f
