@@ -19,7 +19,7 @@ import pdfplumber
 
 from budgetkit.checks import run_checks
 from budgetkit.document import parse
-from budgetkit.read import read_source
+from budgetkit.reader import read_source
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "shanghai"
 WORKERS = 2

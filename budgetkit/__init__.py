@@ -11,10 +11,6 @@ __version__ = "0.1.0"
 
 __all__ = ["read", "load", "Document", "__version__"]
 
-# The read stage lives in the subpackage `budgetkit.read`; importing it here first means the
-# function `read` below (the public API) is what `budgetkit.read` names afterwards.
-from . import read as _read_stage  # noqa: E402,F401
-
 
 def read(path):
     """Read one disclosure (text, PDF or text dump) into a `Document`."""

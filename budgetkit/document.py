@@ -17,7 +17,7 @@ from .errors import NotADisclosure
 from .layout import segment
 from .meta import extract_meta
 from .model import Amount, Fact, Finding, Indicator, Parsed, Staffing, Statement, TargetTable, Term
-from .read import read_source
+from .reader import read_source
 from .tables import normalise
 
 MIN_TABLES = 2  # fewer recognised tables than this: not a budget disclosure

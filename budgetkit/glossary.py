@@ -10,7 +10,7 @@ import re
 
 from .model import Term
 from .narrative import part_paragraphs
-from .read.lines import Line
+from .reader.lines import Line
 
 _CN = "一二三四五六七八九十"
 #: A glossary entry: list marker, the term (≤ 30 characters, bold markers allowed), a colon.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .read.lines import Line
+from .reader.lines import Line
 
 
 @dataclass(frozen=True, slots=True)

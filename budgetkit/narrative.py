@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .model import Fact, Statement
-from .read.lines import Line
+from .reader.lines import Line
 
 # --------------------------------------------------------------------------------------------
 # Vocabularies (data)

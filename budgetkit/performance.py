@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import MalformedNumber
 from .model import Indicator, TargetTable
 from .money import parse_amount, to_wan
-from .read.lines import Line
+from .reader.lines import Line
 
 __all__ = ["extract", "parse_target", "TABLE_TITLE"]
 

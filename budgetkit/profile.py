@@ -11,7 +11,7 @@ import re
 
 from .model import Profile, Staffing
 from .narrative import Paragraph, part_paragraphs
-from .read.lines import Line
+from .reader.lines import Line
 
 #: Section headings of the 概况 part → field.
 SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (

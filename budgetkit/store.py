@@ -25,7 +25,7 @@ from pathlib import Path
 from . import __version__, model
 from .catalog import catalog
 from .errors import StoreError
-from .read.lines import Line
+from .reader.lines import Line
 
 #: Views of a Document written besides the canonical tables (attribute → description).
 VIEWS = {

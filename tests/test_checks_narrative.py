@@ -16,8 +16,8 @@ from budgetkit import glossary, narrative, profile
 from budgetkit.checks import narrative as check_narrative
 from budgetkit.checks import profile as check_profile
 from budgetkit.model import Amount, Meta, Parsed, TableInfo
-from budgetkit.read import read_source
-from budgetkit.read.lines import Line
+from budgetkit.reader import read_source
+from budgetkit.reader.lines import Line
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "000_d8581a66e967af08.txt"
 _L = Line(("",), 0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from budgetkit import glossary
-from budgetkit.read import read_source
-from budgetkit.read.lines import Line
+from budgetkit.reader import read_source
+from budgetkit.reader.lines import Line
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "000_d8581a66e967af08.txt"
 

@@ -14,8 +14,8 @@ import pytest
 from budgetkit.checks.performance import check
 from budgetkit.model import Meta, Parsed
 from budgetkit.performance import extract, parse_target
-from budgetkit.read import read_source
-from budgetkit.read.lines import Line
+from budgetkit.reader import read_source
+from budgetkit.reader.lines import Line
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
@@ -427,7 +427,7 @@ def test_narrative_amounts_against_tables(seed_tables):
 
 def test_shanghai_2023_through_the_pdf_reader(shanghai_tables):
     """The real PDF reader delivers the layout the adapter stands in for."""
-    pytest.importorskip("budgetkit.read.pdf")
+    pytest.importorskip("budgetkit.reader.pdf")
     tables = extract(read_source(SH2023).lines)
     key = [(t.name, t.total, t.fiscal, t.other, [i[:-1] for i in _rows_sh(t)]) for t in tables]
     assert key == [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from budgetkit.errors import NeedsOCR, ReadError
-from budgetkit.read import read_source
-from budgetkit.read.lines import Line
+from budgetkit.reader import read_source
+from budgetkit.reader.lines import Line
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "shanghai"
 PDFS = sorted(CORPUS.glob("*.pdf"))
@@ -299,7 +299,7 @@ def test_corrupt_pdf(tmp_path):
 
 
 def test_stacked_amounts_in_one_ruled_band_are_separate_rows():
-    from budgetkit.read.pdf import _Char, _grid_rows, _grids, _Seg
+    from budgetkit.reader.pdf import _Char, _grid_rows, _grids, _Seg
 
     def word(text, x, top):
         return [_Char(ch, x + 6 * i, top, x + 6 * (i + 1), top + 10) for i, ch in enumerate(text)]
@@ -353,7 +353,7 @@ def test_rotated_page_with_content_in_a_form_xobject(ccw, rotate):
 
     import pypdfium2 as pdfium
 
-    from budgetkit.read.pdf import read_pdf
+    from budgetkit.reader.pdf import read_pdf
 
     name = "上海市普陀区商务委员会25年预算"
     src = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
