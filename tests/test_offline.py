@@ -53,15 +53,17 @@ def load_offline(page: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def reports(tmp_path_factory):
+    """The three reports on the seed, run one after another in one (warm) kernel."""
     out = tmp_path_factory.mktemp("offline")
-    result = run_reports([SEED], out, ["structure"])
+    result = run_reports([SEED], out, jobs=1)
     assert result.exit_code == 0, result.summary()
-    return Path(result.outcomes[0].html)
+    return {o.notebook: Path(o.html) for o in result.outcomes}
 
 
-def test_report_references_nothing_online(report):
-    page = report.read_text(encoding="utf-8")
+@pytest.mark.parametrize("notebook", ["structure", "trend", "performance"])
+def test_report_references_nothing_online(reports, notebook):
+    page = reports[notebook].read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", page)
     assert not re.search(r"<link[^>]+href=[\"']?https?:", page)
     assert not re.search(r"url\([\"']?https?:", page)
@@ -69,13 +71,14 @@ def test_report_references_nothing_online(report):
 
 
 @needs_chromium
-def test_report_charts_draw_offline(report):
-    dom, log = load_offline(report)
-    n_charts = report.read_text(encoding="utf-8").count('class="bk-chart"')
+@pytest.mark.parametrize("notebook", ["structure", "trend", "performance"])
+def test_report_charts_draw_offline(reports, notebook):
+    dom, log = load_offline(reports[notebook])
+    n_charts = reports[notebook].read_text(encoding="utf-8").count('class="bk-chart"')
     assert n_charts >= 2
     drawn = dom.count('class="marks"')  # vega-embed's SVG root
     assert drawn == n_charts, f"{drawn} of {n_charts} charts drew"
-    assert dom.count('class="mark-rect') >= 1 and "图表无法显示" not in dom.split("<script")[0]
+    assert dom.count('class="mark-') >= 1 and "图表无法显示" not in dom.split("<script")[0]
     assert "Uncaught" not in log
     assert "ERR_PROXY" not in log and "net::ERR" not in log  # nothing tried the network
 

@@ -128,9 +128,14 @@ def renderer(spec: dict, embed_options: dict | None = None, **_: Any) -> dict[st
 
 
 def enable(**embed_options: Any) -> None:
-    """Make Altair charts display through the offline renderer (call once per notebook)."""
+    """Make Altair charts display through the offline renderer (call once per notebook).
+
+    The next chart carries the bundle again: a kernel that runs several notebooks (the warm
+    kernel of `budgetkit report`) must give each page its own copy.
+    """
     import altair as alt
 
+    reset()
     if RENDERER not in alt.renderers.names():
         alt.renderers.register(RENDERER, renderer)
     if embed_options:
