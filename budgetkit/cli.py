@@ -176,7 +176,13 @@ def cmd_report(args) -> int:
     if not paths:
         return EXIT_UNREADABLE
     result = run_reports(
-        paths, args.out, notebooks, jobs=args.jobs, force=args.force, progress=print_progress
+        paths,
+        args.out,
+        notebooks,
+        jobs=args.jobs,
+        force=args.force,
+        progress=print_progress,
+        reuse_kernel=not args.fresh_kernels,
     )
     print(result.summary())
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
@@ -211,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", default="structure,trend,performance")
     r.add_argument("--jobs", type=int, default=1)
     r.add_argument("--force", action="store_true", help="redo reports that are up to date")
+    r.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a new kernel for every report (default: each job reuses one, namespace reset)",
+    )
     r.set_defaults(func=cmd_report)
     return p
 

@@ -244,11 +244,13 @@ def _failing_cell(nb: Any, exec_index: int | None) -> int | None:
 
 def _preload() -> None:
     """Import the execution stack once per process (before forking workers, they share it)."""
+    from . import present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
+
+    # isort: split
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    import budgetkit.present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
-
+    from . import kernel  # noqa: F401  (registers the warm-kernel engine)
     from .present.export import html_exporter
 
     html_exporter()
@@ -261,6 +263,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from .kernel import ENGINE, KERNEL_ARGUMENTS
     from .present.export import notebook_to_html
 
     _kernel_env()
@@ -284,6 +287,8 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
                 str(tmp_nb),
                 parameters=job["parameters"],
                 kernel_name=job.get("kernel"),
+                engine_name=ENGINE if job["reuse_kernel"] else None,
+                extra_arguments=KERNEL_ARGUMENTS,
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
@@ -380,13 +385,16 @@ def run_reports(
     parameters: dict[str, Any] | None = None,
     kernel: str | None = None,
     timeout: int | None = 600,
+    reuse_kernel: bool = True,
 ) -> ReportResult:
     """Run `notebooks` (names or .ipynb paths; default structure, trend, performance) on each
     document in `paths`, writing reports under `out` with `jobs` parallel processes.
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
-    total)` is called as each report ends. Never raises for a failing document or notebook:
-    see `ReportResult.failures` and `.exit_code`.
+    total)` is called as each report ends. Each process reuses one warm kernel across its
+    reports (namespace cleared in between, see `budgetkit.kernel`); `reuse_kernel=False`
+    starts a fresh kernel for every report instead. Never raises for a failing document or
+    notebook: see `ReportResult.failures` and `.exit_code`.
     """
     from .errors import BudgetkitError
 
@@ -468,6 +476,7 @@ def run_reports(
                         "library": library,
                         "title": title,
                         "kernel": kernel,
+                        "reuse_kernel": reuse_kernel,
                         "timeout": timeout,
                     }
                 )
@@ -482,7 +491,11 @@ def run_reports(
                 progress(outcomes[-1], len(outcomes), total)
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown()  # workers stop their kernels as they exit
+        else:
+            from . import kernel as kernels
+
+            kernels.shutdown()
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,48 @@ def test_failures_are_isolated_listed_and_rerun_skips(tmp_path):
     assert [o.status for o in changed.outcomes] == ["ok"]  # the notebook changed
 
 
+def test_reports_share_a_warm_kernel_but_start_from_a_clean_namespace(tmp_path):
+    head = "import os\nfrom budgetkit.present.record import record\nrecord('pid', os.getpid())"
+    a = _notebook(tmp_path / "a.ipynb", head, "leak = 1\nos.chdir('/')")
+    b = _notebook(
+        tmp_path / "b.ipynb",
+        head,
+        "record('leaked', 'leak' in globals())\nrecord('cwd', os.getcwd())",
+    )
+    bad = _notebook(tmp_path / "bad.ipynb", head, "raise ValueError('boom')")
+    after = _notebook(tmp_path / "after.ipynb", head)
+    out = tmp_path / "out"
+    runs = run_reports([SEED], out, [str(a), str(b), str(bad), str(after)], jobs=1)
+    got = {i: recorded(o.ipynb) for i, o in enumerate(runs.outcomes)}
+    assert got[1]["pid"] == got[0]["pid"]  # b ran in a's kernel ...
+    assert got[1]["leaked"] is False and got[1]["cwd"] == str(tmp_path)  # ... reset in between
+    first_cell = next(
+        c
+        for c in nbformat.read(runs.outcomes[1].ipynb, as_version=4).cells
+        if c.cell_type == "code"
+    )
+    assert first_cell.execution_count == 1
+    assert runs.outcomes[2].failed and got[3]["pid"] != got[2]["pid"]  # a failure retires it
+
+    fresh = run_reports([SEED], out, [str(a), str(b)], jobs=1, force=True, reuse_kernel=False)
+    pids = [recorded(o.ipynb)["pid"] for o in fresh.outcomes]
+    assert pids[0] != pids[1]
+
+
+def test_warm_kernels_write_the_same_reports_as_fresh_ones(seed_reports, tmp_path):
+    """Module state a notebook leaves behind (e.g. 'Vega bundle already sent') must not leak."""
+    warm, _ = seed_reports
+    fresh = run_reports([SEED], tmp_path, jobs=1, reuse_kernel=False)
+
+    def outputs(o):
+        cells = nbformat.read(o.ipynb, as_version=4).cells
+        text = json.dumps([(c.get("execution_count"), c.get("outputs")) for c in cells])
+        return re.sub(r"bk-chart-[0-9a-f]{12}", "bk-chart-ID", text)  # random element ids
+
+    for w, f in zip(warm.outcomes, fresh.outcomes, strict=True):
+        assert outputs(w) == outputs(f), w.notebook
+
+
 def test_incomplete_outputs_are_not_taken_as_current(tmp_path):
     ok = _notebook(tmp_path / "ok.ipynb", "1")
     out = tmp_path / "out"
@@ -158,3 +201,13 @@ def test_report_module_imports_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_runner_preload_skips_the_slow_rfc3987_grammar_import():
+    """nbformat → jsonschema would compile rfc3987_syntax's grammars (~1 s) on every run."""
+    code = (
+        "import sys; from budgetkit.report import _preload; _preload(); "
+        "print(sys.modules.get('rfc3987_syntax') is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "True", out.stderr
