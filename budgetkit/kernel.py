@@ -81,9 +81,11 @@ def _start(name: str, cwd: str, timeout: int) -> _Kernel:
     return _Kernel(starter, cwd)
 
 
-def _stop(kernel: _Kernel) -> None:
+def _stop(kernel: _Kernel, now: bool = False) -> None:
+    """Shut the kernel down and close its channels (`now`: kill it, it may be stuck)."""
+    kernel.starter.shutdown_kernel = "immediate" if now else "graceful"
     with contextlib.suppress(Exception):  # already dead: nothing to stop
-        kernel.starter._cleanup_kernel()  # shuts the kernel down and closes the channels
+        kernel.starter._cleanup_kernel()
 
 
 def acquire(name: str, cwd: str, timeout: int = 60) -> _Kernel:
@@ -107,7 +109,7 @@ def release(kernel: _Kernel, healthy: bool) -> None:
         for key, k in list(_kernels.items()):
             if k is kernel:
                 del _kernels[key]
-        _stop(kernel)
+        _stop(kernel, now=True)
 
 
 def shutdown() -> None:
