@@ -60,7 +60,6 @@ _FPDF_ERR_PASSWORD = 4
 _FPDF_ERR_SECURITY = 6
 _SEG_LINETO, _SEG_MOVETO = 0, 2  # FPDF_SEGMENT_* (BEZIERTO = 1 is skipped)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_UNKNOWN = (0.0, 0.0, 0.0, 0.0)  # clip box not computed yet (a sentinel, compared by identity)
 
 
 @dataclass(slots=True)
@@ -176,43 +175,61 @@ def _page_transform(page):
     return lambda x, y: (x, height - y)
 
 
-def _clip_box(raw, textpage, i: int, tf, cache: dict):
-    """Display-space bounding box of the clip region of character i's text object (None when
-    the object is not clipped). Text clipped away is not printed (a page can carry the end of
-    the previous page's text, clipped out of view)."""
-    obj = raw.FPDFText_GetTextObject(textpage, i)
-    if not obj:
-        return None
-    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-    if key not in cache:
-        return None  # not a top-level object of the page
-    if cache[key] is not _UNKNOWN:
-        return cache[key]
+def _clip_boxes(page, tf) -> dict[int, tuple[float, float, float, float]]:
+    """Display-space bounding box of the clip region of each clipped top-level text object,
+    keyed by the object's address. Text clipped away is not printed (a page can carry the end
+    of the previous page's text, clipped out of view).
+
+    Only top-level objects are included: inside a form XObject clip paths are in the form's
+    space. Objects drawn under one clip state share its paths, so a region is measured once per
+    distinct set of paths (keyed by the address of each path's first point): a page typically
+    has thousands of clipped text objects but a handful of clip regions.
+    """
+    import pypdfium2.raw as raw
+
+    out: dict[int, tuple[float, float, float, float]] = {}
+    regions: dict[tuple[int, ...], tuple[float, float, float, float] | None] = {}
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        cp = raw.FPDFPageObj_GetClipPath(obj)
+        if not cp:
+            continue
+        n = raw.FPDFClipPath_CountPaths(cp)
+        key = tuple(_address(raw.FPDFClipPath_GetPathSegment(cp, j, 0)) for j in range(n))
+        if key not in regions:
+            regions[key] = _clip_region(cp, n, tf)
+        if regions[key] is not None:
+            out[_address(obj)] = regions[key]
+    return out
+
+
+def _clip_region(cp, n: int, tf) -> tuple[float, float, float, float] | None:
+    """Intersection of the bounding boxes of the n paths of a clip path (None: no area)."""
+    import pypdfium2.raw as raw
+
+    x, y = ctypes.c_float(), ctypes.c_float()
     box = None
-    cp = raw.FPDFPageObj_GetClipPath(obj)
-    if cp:
-        x, y = ctypes.c_float(), ctypes.c_float()
-        for k in range(raw.FPDFClipPath_CountPaths(cp)):
-            pts = []
-            for j in range(raw.FPDFClipPath_CountPathSegments(cp, k)):
-                seg = raw.FPDFClipPath_GetPathSegment(cp, k, j)
-                if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
-                    pts.append(tf(x.value, y.value))
-            if len(pts) < 3:
-                continue
-            b = (
-                min(p[0] for p in pts) - CELL_TOL,
-                min(p[1] for p in pts) - CELL_TOL,
-                max(p[0] for p in pts) + CELL_TOL,
-                max(p[1] for p in pts) + CELL_TOL,
-            )
-            box = (
-                b
-                if box is None
-                else (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
-            )
-    cache[key] = box
+    for j in range(n):
+        pts = []
+        for m in range(raw.FPDFClipPath_CountPathSegments(cp, j)):
+            seg = raw.FPDFClipPath_GetPathSegment(cp, j, m)
+            if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
+                pts.append(tf(x.value, y.value))
+        if len(pts) < 3:
+            continue
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        b = (min(xs) - CELL_TOL, min(ys) - CELL_TOL, max(xs) + CELL_TOL, max(ys) + CELL_TOL)
+        if box is not None:
+            b = (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
+        box = b
     return box
+
+
+def _address(ptr) -> int:
+    """Address a ctypes pointer holds (0 for NULL), to key dicts (cheaper than ctypes.cast)."""
+    return ctypes.addressof(ptr.contents) if ptr else 0
 
 
 def _box(tf, left, bottom, right, top) -> tuple[float, float, float, float]:
@@ -231,21 +248,14 @@ def _page_chars(page) -> tuple[list[_Char], int]:
     unmapped = 0
     l_, b_, r_, t_ = (ctypes.c_double() for _ in range(4))
     rect = raw.FS_RECTF()
-    # Text clipped away is not printed (a page can carry a hidden copy of the previous page's
-    # text, clipped out of view): only characters inside their object's clip region are read.
-    clips: dict[int, tuple[float, float, float, float] | None] = {}
-    # Only top-level objects' clip paths are in page space (inside a form XObject they are in
-    # the form's space): the others are not tested.
-    for k in range(raw.FPDFPage_CountObjects(page.raw)):
-        o = raw.FPDFPage_GetObject(page.raw, k)
-        if raw.FPDFPageObj_GetType(o) != raw.FPDF_PAGEOBJ_TEXT:
-            continue
-        clips[ctypes.cast(o, ctypes.c_void_p).value or 0] = _UNKNOWN
+    clips = _clip_boxes(page, tf)  # only characters inside their object's clip are read
     try:
         for i in range(tp.count_chars()):
-            if raw.FPDFText_IsGenerated(tp.raw, i) == 1:
-                continue
             code = raw.FPDFText_GetUnicode(tp.raw, i)
+            # pdfium generates only spaces and line breaks (dropped below anyway): asking
+            # about spaces alone saves a call per character
+            if code == 0x20 and raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+                continue
             if code in (0, 0xFFFE, 0xFFFD):
                 unmapped += 1
                 continue
@@ -260,7 +270,8 @@ def _page_chars(page) -> tuple[list[_Char], int]:
                 box = _box(tf, l_.value, b_.value, r_.value, t_.value)
             else:
                 box = _box(tf, rect.left, rect.bottom, rect.right, rect.top)
-            clip = _clip_box(raw, tp.raw, i, tf, clips)
+            obj = raw.FPDFText_GetTextObject(tp.raw, i) if clips else None
+            clip = clips.get(_address(obj)) if obj else None
             if clip is not None:
                 cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
                 if not (clip[0] <= cx <= clip[2] and clip[1] <= cy <= clip[3]):
