@@ -21,8 +21,8 @@ demo: setup
 	$(BIN)/budgetkit report $(DOCS) --out reports --jobs 2
 
 test: setup
-	$(BIN)/ruff check budgetkit tests benchmarks
-	$(BIN)/ruff format --check budgetkit tests benchmarks
+	$(BIN)/ruff check budgetkit tests benchmarks notebooks
+	$(BIN)/ruff format --check budgetkit tests benchmarks notebooks
 	$(BIN)/pytest
 
 bench: setup

@@ -211,7 +211,20 @@ def stated_vs_actual(docs: Sequence) -> pd.DataFrame:
                     "status": _status(diff, 2),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=_STATED_COLUMNS)
+
+
+_STATED_COLUMNS = [
+    "year",
+    "prior_year",
+    "label",
+    "amount",
+    "stated_change",
+    "implied_prior",
+    "prior",
+    "difference",
+    "status",
+]
 
 
 def bridge_between(a, b, level: int = 1, table: str = "expenditure") -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """Readable tables and headings for notebooks: Chinese column names, exact amounts with
 thousands separators, percentages with %, no index, nothing cut off.
 
-    show.table(df, {"label": "来源", "amount": "金额（万元）", "pct": "占比"})
+    show.table(df, ["label", "amount", "pct"], labels={"label": "来源"})
     show.heading(doc)
+
+Column headers come from `LABELS` (one vocabulary for every notebook), overridden per call.
 
 Returns `IPython.display.HTML`/`Markdown` objects (they export to HTML as they look).
 """
@@ -86,20 +88,89 @@ def _kind(col: str, values: pd.Series) -> str:
     return "text"
 
 
+#: Chinese header of each column name the analysis functions return.
+LABELS: dict[str, str] = {
+    "amount": "金额（万元）",
+    "basic": "基本支出",
+    "budget": "年度预算（万元）",
+    "change": "比上年增减",
+    "check": "恒等式",
+    "code": "科目编码",
+    "costs": "成本指标合计",
+    "difference": "差额",
+    "empty": "空表",
+    "explanation": "文件中的解释",
+    "file": "文件",
+    "gap": "距 100 尚差",
+    "group": "口径",
+    "growth_implied": "增长率（推算）",
+    "growth_stated": "增长率（文件）",
+    "holds": "只减不增",
+    "implied_prior": "推出的上年",
+    "indicators": "指标数",
+    "items": "成本指标",
+    "label": "项目",
+    "last_year": "上年（推算）",
+    "left": "左边合计",
+    "left_terms": "左边",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "line": "行",
+    "measure": "栏目",
+    "message": "说明",
+    "n": "个数",
+    "name": "科目名称",
+    "note": "说明",
+    "page": "页",
+    "pct": "占比",
+    "per_person": "人均（万元/人）",
+    "printed": "印出的数字",
+    "prior": "上年完成值",
+    "project": "项目",
+    "qualitative": "定性",
+    "quantified": "定量",
+    "reason": "原因",
+    "right": "右边合计",
+    "right_terms": "右边",
+    "rule": "规则",
+    "severity": "严重程度",
+    "share": "定量占比",
+    "staff": "在职人数",
+    "stated": "情况说明（万元）",
+    "stated_change": "文件称增减",
+    "status": "结果",
+    "table": "表",
+    "target": "指标值",
+    "term": "术语",
+    "title": "表名",
+    "total": "权重合计",
+    "unit": "单位",
+    "value": "数量或价值",
+    "verdict": "判断",
+    "weight": "权重",
+    "weighted": "有权重的",
+    "year": "年度",
+}
+
+
 def table(
     df: pd.DataFrame,
-    columns: dict[str, str] | None = None,
+    columns: list[str] | dict[str, str] | None = None,
     *,
+    labels: dict[str, str] | None = None,
     bad: pd.Series | None = None,
     max_rows: int = 200,
     note: str = "",
 ):
-    """An HTML table of `df` (only `columns`, renamed, in that order); rows where `bad` is
+    """An HTML table of `df`: only `columns`, in that order (default all), headed by `LABELS`
+    with `labels` overriding (a dict `columns` gives its own headers); rows where `bad` is
     True are highlighted. Long tables are cut at `max_rows` with a note saying so."""
     from IPython.display import HTML
 
-    if columns is None:
-        columns = {c: c for c in df.columns}
+    if not isinstance(columns, dict):
+        names = list(df.columns) if columns is None else columns
+        columns = {c: (labels or {}).get(c) or LABELS.get(c, str(c)) for c in names}
     cols = [c for c in columns if c in df.columns]
     if df.empty:
         return HTML(f"{CSS}<p class='bk-note'>（无数据 · no rows）{html.escape(note)}</p>")
@@ -158,15 +229,24 @@ def heading(doc):
     )
 
 
-def figures(df: pd.DataFrame):
-    """Key figures (`structure.key_figures`) as a two-column table."""
+def figures(rows: pd.DataFrame | list[tuple[str, Any, str]]):
+    """Key figures as a two-column table: a DataFrame with label, value and unit (e.g.
+    `structure.key_figures`) or a list of (label, value, unit)."""
     from IPython.display import HTML
 
-    rows = "".join(
-        f"<tr><td>{html.escape(str(r.label))}</td><td class='n'>{html.escape(money(r.value))} {html.escape(str(r.unit))}</td></tr>"
-        for r in df.itertuples(index=False)
+    if isinstance(rows, pd.DataFrame):
+        rows = list(rows[["label", "value", "unit"]].itertuples(index=False))
+    body = "".join(
+        f"<tr><td>{html.escape(str(label))}</td>"
+        f"<td class='n'>{html.escape(money(value))} {html.escape(str(unit))}</td></tr>"
+        for label, value, unit in rows
     )
-    return HTML(f"{CSS}<table class='bk-table'><tbody>{rows}</tbody></table>")
+    return HTML(f"{CSS}<table class='bk-table'><tbody>{body}</tbody></table>")
+
+
+def yes_no(value: bool | None) -> str:
+    """是 / 否, or 无法比较 when there was nothing to compare."""
+    return {True: "是", False: "否"}.get(value, "无法比较")
 
 
 def answer(question: str, answer_html: str):
