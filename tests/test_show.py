@@ -1,0 +1,33 @@
+"""Notebook tables: headers from the shared vocabulary, exact amounts, figures from tuples."""
+
+from __future__ import annotations
+
+import pytest
+
+import budgetkit
+from budgetkit.analysis import structure
+from budgetkit.present import show
+
+from .conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return budgetkit.read(SEED)
+
+
+def test_table_headers_come_from_labels_with_overrides(doc):
+    items = structure.by_function(doc, level=3)
+    page = show.table(
+        items, ["code", "name", "amount", "pct"], labels={"amount": "合计（万元）"}
+    ).data
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert head == ("<tr><th>科目编码</th><th>科目名称</th><th>合计（万元）</th><th>占比</th></tr>")
+    assert '<td class="n">182.00</td>' in page  # 一般行政管理事务, exact as printed
+
+
+def test_figures_from_tuples_match_the_dataframe_form(doc):
+    key = structure.key_figures(doc)
+    rows = list(key[["label", "value", "unit"]].itertuples(index=False, name=None))
+    assert show.figures(rows).data == show.figures(key).data
+    assert show.yes_no(True) == "是" and show.yes_no(None) == "无法比较"
