@@ -50,7 +50,8 @@ class DocumentInfo:
     sha256: str
     department: str | None = None
     year: int | None = None
-    kind: str | None = None
+    kind: str | None = None  # "budget" (预算) or "final" (决算)
+    scope: str | None = None  # "department" (部门) or "unit" (单位)
     findings: dict[str, int] = field(default_factory=dict)
     error: str | None = None  # why the document could not be read
     check_error: str | None = None  # why `check()` failed (the reports still ran)
@@ -206,7 +207,8 @@ def document_info(path: str, stem: str, sha: str, library: str, out: str) -> Doc
         import budgetkit
 
         doc = budgetkit.read(path)
-        info.department, info.year, info.kind = doc.meta.department, doc.meta.year, doc.meta.kind
+        m = doc.meta
+        info.department, info.year, info.kind, info.scope = m.department, m.year, m.kind, m.scope
     except Exception as e:  # a bad document is reported, never fatal
         info.error = f"{type(e).__name__}: {e}"
     else:
@@ -517,6 +519,14 @@ th { background: #f4f4f4; } td.n { text-align: right; font-variant-numeric: tabu
 """
 
 
+_ZH = {"department": "部门", "unit": "单位", "budget": "预算", "final": "决算"}
+
+
+def _kind_zh(info: DocumentInfo) -> str:
+    """部门预算, 单位预算, 部门决算… ('' when the document could not be read)."""
+    return "".join(_ZH.get(v or "", v or "") for v in (info.scope, info.kind))
+
+
 def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome], out: Path) -> str:
     """The index page: one row per document, its findings and a link per report."""
     esc = html.escape
@@ -546,7 +556,7 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
         rows.append(
-            f"<tr><td>{dept}</td><td>{esc(str(info.year or ''))}</td><td>{esc(info.kind or '')}</td>"
+            f"<tr><td>{dept}</td><td>{esc(str(info.year or ''))}</td><td>{esc(_kind_zh(info))}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(Path(info.path).name)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]
