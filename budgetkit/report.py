@@ -367,7 +367,8 @@ def _up_to_date(out_dir: Path, name: str, key: str) -> ReportOutcome | None:
 
 def print_progress(outcome: ReportOutcome, done: int, total: int) -> None:
     """Default progress line on stderr: `[3/12] ok  structure  000_… (2.1 s)`."""
-    extra = f" at cell {outcome.cell}: {outcome.error}" if outcome.failed else ""
+    where = f" at cell {outcome.cell}" if outcome.cell is not None else ""
+    extra = f"{where}: {outcome.error}" if outcome.failed else ""
     print(
         f"[{done}/{total}] {outcome.status:7} {outcome.notebook:12} {Path(outcome.document).name}"
         f" ({outcome.seconds:.1f} s){extra}",
