@@ -222,7 +222,8 @@ class Document:
 
     @cached_property
     def projects(self):
-        """Performance target tables: kind, name, owner, unit, total, fiscal, other, goal."""
+        """Performance target tables: kind, name, owner, unit, total, fiscal, other, goal,
+        carryover (上年结转, where printed)."""
         return self._records(self.parsed.targets, TargetTable, drop=("line", "indicators"))
 
     @cached_property

@@ -140,6 +140,7 @@ class TargetTable:
     goal: str | None
     indicators: tuple[Indicator, ...]
     line: Line
+    carryover: Decimal | None = None  # 上年结转资金, part of the total where the table prints it
 
 
 @dataclass(frozen=True, slots=True)

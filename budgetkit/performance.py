@@ -304,7 +304,7 @@ class _Table:
         factor_unit = self.unit or "万元"
         money = {
             f: to_wan(heads[f], factor_unit) if isinstance(heads.get(f), Decimal) else None
-            for f in ("total", "fiscal", "other")
+            for f in ("total", "fiscal", "other", "carryover")
         }
         if money["total"] is None and self.kind == "department" and money["fiscal"] is not None:
             # 部门整体表 prints 资金总额 as a column of its sources: the total is their sum.
@@ -319,6 +319,7 @@ class _Table:
             total=money["total"],
             fiscal=money["fiscal"],
             other=money["other"],
+            carryover=money["carryover"],
             goal=heads.get("goal"),  # type: ignore[arg-type]
             indicators=indicators,
             line=self.title,

@@ -49,6 +49,7 @@ _TYPES = {
     "total": "number",
     "fiscal": "number",
     "other": "number",
+    "carryover": "number",
     "level": "integer",
     "page": "integer",
     "line": "integer",

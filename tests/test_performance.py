@@ -309,7 +309,7 @@ def test_shanghai_2023_tables(shanghai_tables):
     assert all(t.unit == unit and t.owner is None for t in shanghai_tables)
     first, *_, last = shanghai_tables
     # 项目资金（元）: 4,100,000.00 元 = 410 万元
-    assert (first.total, first.fiscal, first.other) == (D(410), D(410), D(0))
+    assert (first.total, first.fiscal, first.other, first.carryover) == (D(410), D(410), 0, 0)
     assert first.goal.startswith("建成后作为万里街道社区事务受理")
     assert (last.total, last.fiscal) == (D("1090.3043"), D("1141.9043"))
     i = first.indicators[0]
@@ -440,3 +440,43 @@ def _rows_sh(table):
         (i.level1, i.level2, i.level3, i.target, i.operator, i.value, i.unit, i.line.page)
         for i in table.indicators
     ]
+
+
+def _sh2023_with_carryover(fiscal: str, carryover: str) -> list:
+    """万里街道 2023 as read, with p.31's 当年财政拨款 and 上年结转资金 (0.00) replaced."""
+    pytest.importorskip("budgetkit.reader.pdf")
+    swap = {("当年财政拨款", "4,100,000.00"): fiscal, ("上年结转资金", "0.00"): carryover}
+    lines = []
+    for line in read_source(SH2023).lines:
+        cells = list(line.cells)
+        if line.page == 31:
+            for (label, old), new in swap.items():
+                if label in "".join(cells) and cells[-1] == old:
+                    cells[-1] = new
+        lines.append(Line(tuple(cells), line.lineno, line.page))
+    return extract(lines)
+
+
+def _funds_findings(tables) -> list:
+    meta = Meta(None, 2023, "budget", "department", "元", str(SH2023), "pdf")
+    return [
+        f for f in check(Parsed(meta, targets=tables)) if f.rule.startswith("performance.funds")
+    ]
+
+
+def test_carryover_is_part_of_the_project_funds():
+    """年度资金申请总额 = 当年财政拨款 + 上年结转资金 + 其他资金 (all 0.00 carry-overs in the corpus)."""
+    tables = _sh2023_with_carryover("3,600,000.00", "500,000.00")
+    first = tables[0]
+    assert (first.total, first.fiscal, first.carryover, first.other) == (D(410), D(360), D(50), 0)
+    assert [f.code for f in _funds_findings(tables)] == ["公共服务设施运行经费"]  # p.35 only
+
+    wrong = _sh2023_with_carryover("4,100,000.00", "500,000.00")  # 50 万元 too many
+    [f, _] = _funds_findings(wrong)
+    assert (f.code, f.severity, f.expected, f.actual) == (
+        "新建万里街道社区公共服务中心",
+        "error",
+        "410.00",
+        "460.00",
+    )
+    assert "上年结转" in f.message

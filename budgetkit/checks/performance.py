@@ -7,8 +7,8 @@ Rule ids (stable):
 - `performance.weights.missing` — some indicators of a weighted table have no weight: `warning`.
 - `performance.weights.absent` — no table of the document prints weights (e.g. Shanghai 2023's
   填报表): one `info` per document; that template has no weights, it is not a defect.
-- `performance.funds.total` / `performance.funds.rounding` — a project's 财政拨款 + 其他资金
-  ≠ its 年度预算总额: `error` (an arithmetic identity inside one table), `info` when within
+- `performance.funds.total` / `performance.funds.rounding` — a project's 财政拨款 (+ 上年结转
+  where printed) + 其他资金 ≠ its 年度预算总额: `error` (an arithmetic identity inside one table), `info` when within
   rounding.
 - `performance.cost.total` / `performance.cost.rounding` — the money 成本指标 (≤ x 万元) of a
   project add up to its budget. Their sum above the budget is an `error` (the cost caps allow
@@ -123,9 +123,13 @@ def _funds(t: TargetTable, src: str) -> Iterator[Finding]:
     if t.kind != "project" or None in (t.total, t.fiscal, t.other):
         return
     terms = [(t.fiscal, "万元"), (t.other, "万元")]
+    names = "财政拨款 + 其他资金"
+    if t.carryover is not None:
+        terms.insert(1, (t.carryover, "万元"))
+        names = "财政拨款 + 上年结转 + 其他资金"
     yield from _compare(
         "performance.funds", t, src, t.line, t.total, terms,
-        f"「{t.name}」项目资金：财政拨款 + 其他资金 不等于年度预算总额",
+        f"「{t.name}」项目资金：{names} 不等于年度预算总额",
     )  # fmt: skip
 
 
