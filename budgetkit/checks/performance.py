@@ -35,11 +35,11 @@ from decimal import Decimal
 from ..model import Amount, Finding, Indicator, Parsed, TargetTable
 from ..money import UNITS, fmt_wan, to_wan
 from ..performance import parse_target
+from .compare import tolerance
 
 TABLE = "performance"
 #: The customary total of printed weights when 10 points are kept for 预算执行率.
 WEIGHT_TOTALS = {Decimal(100): None, Decimal(90): "info"}
-ROUNDING_PER_TERM = Decimal("0.01")  # in the printed unit
 _COST = re.compile(r"成本")
 _TOTAL_ROW = re.compile(r"合计|总计")
 
@@ -104,7 +104,7 @@ def _compare(rule, t, src, line, expected, terms, msg_head, over="error", under=
     diff = actual - expected
     if diff == 0:
         return
-    tol = sum((ROUNDING_PER_TERM * UNITS.get(u, Decimal(1)) for _, u in terms), Decimal(0))
+    tol = sum((tolerance(1, u) for _, u in terms), Decimal(0))  # 0.01 per term, printed unit
     parts = " + ".join(fmt_wan(v) for v, _ in terms)
     msg = f"{msg_head}：{parts} = {fmt_wan(actual)} 万元，表列 {fmt_wan(expected)} 万元，相差 {fmt_wan(diff)} 万元"
     if abs(diff) <= tol:
