@@ -369,3 +369,17 @@ def test_rotated_page_with_content_in_a_form_xobject(ccw, rotate):
     new.save(buf)
     out = [line.cells for line in read_pdf("rotated.pdf", buf.getvalue()).lines]
     assert out == _page(name, 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "page"),
+    [
+        # p.7 carries a copy of p.8's first lines, clipped out of view
+        ("上海市普陀区财政局部门25年预算", "住房公积金（项）”204.91万元", 8),
+        # p.3 carries a copy of the list of functions that p.4 prints
+        ("上海市普陀区商务委员会25年预算", "13、完成区委、区政府交办的其他任务。", 4),
+    ],
+)
+def test_text_clipped_out_of_view_is_not_read(name, text, page):
+    pages = [line.page for line in _read(name).lines if text in "".join(line.cells)]
+    assert pages == [page]
