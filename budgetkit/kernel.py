@@ -1,29 +1,34 @@
-"""A warm Jupyter kernel that the reports run by one process share.
+"""A warm Jupyter kernel that the reports one process runs share.
 
 Starting a kernel and importing pandas and altair in it cost about 1.4 s, three quarters of a
 report (measured by `benchmarks/bench_report.py`). A process that runs many reports therefore
-keeps one kernel per (kernel name, working folder) and runs each notebook in it with papermill's
-`budgetkit-warm` engine. Before every notebook the kernel's namespace is cleared and its folder
-restored (`%reset`: globals, history and the execution count start afresh; imported modules stay
-loaded), so a report sees what a fresh kernel would show it, only sooner.
+keeps one kernel per kernel name and runs each notebook in it with papermill's `budgetkit-warm`
+engine. Before every notebook the namespace is cleared and the working folder set (`%reset`:
+globals, history and the execution count start afresh).
 
-A kernel that died, ran a notebook that failed (it may be stuck in a timed-out cell), or has
-served `MAX_USES` reports is shut down, and the next report starts a fresh one. `shutdown()`
-stops them all; it also runs when a worker process exits, and an orphaned kernel exits on its
-own when its parent dies (ipykernel watches the parent).
+Imported modules stay loaded, and with them whatever a notebook changed in them (pandas
+options, warnings filters, Altair themes, the decimal context…). So only notebooks that declare
+themselves safe to share a kernel get one: `metadata.budgetkit.warm_kernel = true`. The bundled
+notebooks do, and a test checks that they write the same reports in a warm kernel as in fresh
+ones; any other notebook runs in a fresh kernel.
+
+A kernel that died, failed a report or its reset (it may be stuck), or has served `MAX_USES`
+reports is killed, and the next report starts a fresh one. `shutdown()` stops them all; it
+also runs when a worker process exits. A forked child never touches its parent's kernels.
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
+import logging
 import multiprocessing.util
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import nbformat
-from jupyter_core.utils import ensure_async, run_sync
-from nbclient import NotebookClient
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
@@ -32,90 +37,125 @@ from papermill.utils import merge_kwargs, remove_args
 ENGINE = "budgetkit-warm"
 #: Reports one kernel serves before it is replaced (bounds whatever a notebook leaves behind).
 MAX_USES = 40
-#: Kernel command-line options: quiet, so a batch's terminal shows progress rather than
-#: ipykernel's start-up warnings (a failing cell still shows in the report and the index).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-_RESET = "import os as _os; _os.chdir({cwd!r}); get_ipython().reset(new_session=True)"
+#: Seconds the namespace reset may take before the kernel is taken for stuck and replaced.
+RESET_TIMEOUT = 30
+#: Kernel command-line options: quiet (a batch's terminal shows progress, not ipykernel's
+#: start-up warnings; failing cells still show in the reports) and no history database.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+_RESET = (  # a kernel asked to exit (`exit()`) stops shortly: an error here replaces it
+    "import os as _os; _ip = get_ipython(); assert not _ip.exit_now, 'exiting'; "
+    "_os.chdir({cwd!r}); _ip.reset(new_session=True)"
+)
+_log = logging.getLogger(__name__)
+
+
+def shares_kernel(notebook: str | Path) -> bool:
+    """Whether the notebook declares that it may run in a kernel other notebooks used."""
+    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    return bool(meta.get("budgetkit", {}).get("warm_kernel"))
 
 
 @dataclass
 class _Kernel:
-    starter: NotebookClient  # the client that started the kernel; holds `km` and `kc`
-    cwd: str
+    name: str
+    km: Any  # AsyncKernelManager
+    kc: Any  # its AsyncKernelClient, channels open
     uses: int = 0
 
-    def alive(self) -> bool:
-        return bool(run_sync(_is_alive)(self.starter.km))
 
-    def reset(self) -> None:
-        """Clear the namespace and go back to the kernel's folder."""
-        c = self.starter
-        reply = c.wait_for_reply(
-            c.kc.execute(_RESET.format(cwd=self.cwd), silent=True, store_history=False)
-        )
-        if not reply or reply["content"].get("status") != "ok":
-            raise RuntimeError(f"could not reset the kernel: {reply and reply['content']}")
-
-
-async def _is_alive(km: Any) -> bool:
-    return await ensure_async(km.is_alive())
+async def _start(name: str, timeout: float) -> _Kernel:
+    km = AsyncKernelManager(kernel_name=name)
+    await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+    except BaseException:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+        raise
+    return _Kernel(name, km, kc)
 
 
-_kernels: dict[tuple[str, str], _Kernel] = {}
+async def _reset(kernel: _Kernel, cwd: str) -> None:
+    reply = await kernel.kc.execute_interactive(
+        _RESET.format(cwd=cwd),
+        silent=True,
+        store_history=False,
+        timeout=RESET_TIMEOUT,
+        output_hook=lambda msg: None,
+    )
+    if reply["content"].get("status") != "ok":
+        raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+
+
+async def _stop(kernel: _Kernel, now: bool) -> None:
+    kernel.kc.stop_channels()
+    if await kernel.km.is_alive():
+        await kernel.km.shutdown_kernel(now=now)
+    else:
+        await kernel.km.cleanup_resources()
+
+
+_kernels: dict[str, _Kernel] = {}
+_inherited: list[_Kernel] = []  # a forked child's copy of its parent's kernels: never used
 _finalizer: multiprocessing.util.Finalize | None = None
 
 
-def _start(name: str, cwd: str, timeout: int) -> _Kernel:
+def _stop_quietly(kernel: _Kernel, now: bool = False) -> None:
+    try:
+        run_sync(_stop)(kernel, now)
+    except Exception as e:  # a kernel that is already gone has nothing left to stop
+        _log.debug("stopping kernel %s: %s", kernel.name, e)
+
+
+def acquire(name: str, cwd: str, timeout: float = 60) -> _Kernel:
+    """A ready kernel for `name`, namespace cleared and working folder `cwd`."""
     global _finalizer
-    starter = NotebookClient(
-        nbformat.v4.new_notebook(),
-        kernel_name=name,
-        startup_timeout=timeout,
-        extra_arguments=KERNEL_ARGUMENTS,
-    )
-    starter.create_kernel_manager()
-    starter.start_new_kernel(cwd=cwd)
-    starter.start_new_kernel_client()
-    if _finalizer is None:  # runs at interpreter exit and when a pool worker exits
-        _finalizer = multiprocessing.util.Finalize(None, shutdown, exitpriority=10)
-    return _Kernel(starter, cwd)
-
-
-def _stop(kernel: _Kernel, now: bool = False) -> None:
-    """Shut the kernel down and close its channels (`now`: kill it, it may be stuck)."""
-    kernel.starter.shutdown_kernel = "immediate" if now else "graceful"
-    with contextlib.suppress(Exception):  # already dead: nothing to stop
-        kernel.starter._cleanup_kernel()
-
-
-def acquire(name: str, cwd: str, timeout: int = 60) -> _Kernel:
-    """A ready kernel for `name` in `cwd`, reset for the next notebook."""
-    key = (name, cwd)
-    kernel = _kernels.get(key)
-    if kernel is not None and (kernel.uses >= MAX_USES or not kernel.alive()):
-        _stop(_kernels.pop(key))
+    kernel = _kernels.pop(name, None)
+    if kernel is not None and kernel.uses < MAX_USES:
+        try:
+            run_sync(_reset)(kernel, cwd)
+        except Exception as e:  # dead, exiting or stuck: replace it
+            _log.debug("kernel %s not reusable: %s", name, e)
+            _stop_quietly(kernel, now=True)
+            kernel = None
+    elif kernel is not None:
+        _stop_quietly(kernel)
         kernel = None
     if kernel is None:
-        kernel = _kernels[key] = _start(name, cwd, timeout)
-    else:
-        kernel.reset()
+        kernel = run_sync(_start)(name, timeout)
+        run_sync(_reset)(kernel, cwd)
+        if _finalizer is None:  # runs at interpreter exit and when a pool worker exits
+            _finalizer = multiprocessing.util.Finalize(None, shutdown, exitpriority=10)
     kernel.uses += 1
+    _kernels[name] = kernel
     return kernel
 
 
 def release(kernel: _Kernel, healthy: bool) -> None:
-    """Keep the kernel for the next report, or shut it down if the last one failed in it."""
+    """Keep the kernel for the next report, or kill it if the last one failed in it."""
     if not healthy:
-        for key, k in list(_kernels.items()):
-            if k is kernel:
-                del _kernels[key]
-        _stop(kernel, now=True)
+        if _kernels.get(kernel.name) is kernel:
+            del _kernels[kernel.name]
+        _stop_quietly(kernel, now=True)
 
 
 def shutdown() -> None:
     """Stop every kernel this process keeps."""
     while _kernels:
-        _stop(_kernels.popitem()[1])
+        _stop_quietly(_kernels.popitem()[1])
+
+
+def _after_fork_in_child() -> None:
+    """The parent's kernels belong to the parent: keep the objects, never use or stop them."""
+    global _finalizer
+    _inherited.extend(_kernels.values())
+    _kernels.clear()
+    _finalizer = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class WarmEngine(NBClientEngine):
@@ -134,22 +174,18 @@ class WarmEngine(NBClientEngine):
         **kwargs,
     ):
         kernel = acquire(kernel_name, os.getcwd(), start_timeout)  # papermill chdir'd to `cwd`
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(
-            nb_man,
-            km=kernel.starter.km,
-            **merge_kwargs(
-                kwargs,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-            ),
+        final = merge_kwargs(
+            remove_args(["input_path", "timeout", "startup_timeout"], **kwargs),
+            timeout=execution_timeout or kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
         )
-        client.kc = kernel.starter.kc  # not owned by the client: it neither starts nor stops it
+        client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+        client.kc = kernel.kc  # not owned by the client: it neither starts nor stops the kernel
         healthy = False
         try:
             nb = client.execute()

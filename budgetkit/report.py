@@ -28,7 +28,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -289,7 +289,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
                 str(tmp_nb),
                 parameters=job["parameters"],
                 kernel_name=job.get("kernel"),
-                engine_name=ENGINE if job["reuse_kernel"] else None,
+                engine_name=ENGINE if job.get("warm") else None,
                 extra_arguments=KERNEL_ARGUMENTS,
                 progress_bar=False,
                 log_output=False,
@@ -394,12 +394,13 @@ def run_reports(
     document in `paths`, writing reports under `out` with `jobs` parallel processes.
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
-    total)` is called as each report ends. Each process reuses one warm kernel across its
-    reports (namespace cleared in between, see `budgetkit.kernel`); `reuse_kernel=False`
-    starts a fresh kernel for every report instead. Never raises for a failing document or
-    notebook: see `ReportResult.failures` and `.exit_code`.
+    total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
+    one warm kernel per process, namespace cleared in between (see `budgetkit.kernel`);
+    `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
+    failing document or notebook: see `ReportResult.failures` and `.exit_code`.
     """
     from .errors import BudgetkitError
+    from .kernel import shares_kernel
 
     start = time.perf_counter()
     out = Path(out).resolve()
@@ -415,28 +416,28 @@ def run_reports(
     _preload()
     declared = {nb: _declared(nb) for nb in nb_paths}
 
+    shares = {nb: reuse_kernel and shares_kernel(nb) for nb in nb_paths}
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
 
-    def submit(fn, *args):
-        if pool:
-            return pool.submit(fn, *args)
-        from concurrent.futures import Future
-
-        f: Future = Future()
-        try:
-            f.set_result(fn(*args))
-        except BaseException as e:  # pragma: no cover - fn catches its own errors
-            f.set_exception(e)
-        return f
+    def each(fn, args: list[tuple], ordered: bool) -> Iterator:
+        """fn(*a) for each a: in the pool (as completed unless `ordered`) or here, one by one
+        as the caller asks (so progress shows as it happens and Ctrl-C stops at once)."""
+        if not pool:
+            return (fn(*a) for a in args)
+        futures = [pool.submit(fn, *a) for a in args]
+        return (f.result() for f in (futures if ordered else as_completed(futures)))
 
     try:
-        infos = [
-            f.result()
-            for f in [
-                submit(document_info, str(p), s, h, library, str(out))
-                for p, s, h in zip(docs, stems, shas, strict=True)
-            ]
-        ]
+        infos = list(
+            each(
+                document_info,
+                [
+                    (str(p), s, h, library, str(out))
+                    for p, s, h in zip(docs, stems, shas, strict=True)
+                ],
+                ordered=True,
+            )
+        )
         outcomes: list[ReportOutcome] = []
         todo: list[dict[str, Any]] = []
         for doc, info in zip(docs, infos, strict=True):
@@ -479,7 +480,7 @@ def run_reports(
                         "library": library,
                         "title": title,
                         "kernel": kernel,
-                        "reuse_kernel": reuse_kernel,
+                        "warm": shares[nb],
                         "timeout": timeout,
                     }
                 )
@@ -487,9 +488,8 @@ def run_reports(
         if progress:
             for i, o in enumerate(outcomes, 1):
                 progress(o, i, total)
-        futures = [submit(run_one, job) for job in todo]
-        for f in as_completed(futures) if pool else futures:
-            outcomes.append(f.result())
+        for outcome in each(run_one, [(job,) for job in todo], ordered=False):
+            outcomes.append(outcome)
             if progress:
                 progress(outcomes[-1], len(outcomes), total)
     finally:

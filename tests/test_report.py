@@ -14,13 +14,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from budgetkit.present import render
 from budgetkit.present.record import recorded
-from budgetkit.report import NOTEBOOKS, run_reports
+from budgetkit.report import NOTEBOOK_DIR, NOTEBOOKS, run_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
+ALL_NOTEBOOKS = (*NOTEBOOKS, "explore", "literacy")
 
 
-def _notebook(path: Path, *cells: str) -> Path:
+def _notebook(path: Path, *cells: str, warm: bool = False) -> Path:
     params = new_code_cell('document = "x"')
     params.metadata["tags"] = ["parameters"]
     nb = new_notebook(cells=[new_markdown_cell("# t"), params, *(new_code_cell(c) for c in cells)])
@@ -29,6 +30,8 @@ def _notebook(path: Path, *cells: str) -> Path:
         "display_name": "Python 3",
         "language": "python",
     }
+    if warm:
+        nb.metadata["budgetkit"] = {"warm_kernel": True}
     nbformat.write(nb, path)
     return path
 
@@ -125,18 +128,22 @@ def test_failures_are_isolated_listed_and_rerun_skips(tmp_path):
     assert [o.status for o in changed.outcomes] == ["ok"]  # the notebook changed
 
 
+PID = "import os\nfrom budgetkit.present.record import record\nrecord('pid', os.getpid())"
+
+
 def test_reports_share_a_warm_kernel_but_start_from_a_clean_namespace(tmp_path):
-    head = "import os\nfrom budgetkit.present.record import record\nrecord('pid', os.getpid())"
-    a = _notebook(tmp_path / "a.ipynb", head, "leak = 1\nos.chdir('/')")
+    a = _notebook(tmp_path / "a.ipynb", PID, "leak = 1\nos.chdir('/')", warm=True)
     b = _notebook(
         tmp_path / "b.ipynb",
-        head,
+        PID,
         "record('leaked', 'leak' in globals())\nrecord('cwd', os.getcwd())",
+        warm=True,
     )
-    bad = _notebook(tmp_path / "bad.ipynb", head, "raise ValueError('boom')")
-    after = _notebook(tmp_path / "after.ipynb", head)
+    bad = _notebook(tmp_path / "bad.ipynb", PID, "raise ValueError('boom')", warm=True)
+    quits = _notebook(tmp_path / "quits.ipynb", PID, "exit()", warm=True)
+    after = _notebook(tmp_path / "after.ipynb", PID, warm=True)
     out = tmp_path / "out"
-    runs = run_reports([SEED], out, [str(a), str(b), str(bad), str(after)], jobs=1)
+    runs = run_reports([SEED], out, [str(a), str(b), str(bad), str(quits), str(after)], jobs=1)
     got = {i: recorded(o.ipynb) for i, o in enumerate(runs.outcomes)}
     assert got[1]["pid"] == got[0]["pid"]  # b ran in a's kernel ...
     assert got[1]["leaked"] is False and got[1]["cwd"] == str(tmp_path)  # ... reset in between
@@ -147,22 +154,62 @@ def test_reports_share_a_warm_kernel_but_start_from_a_clean_namespace(tmp_path):
     )
     assert first_cell.execution_count == 1
     assert runs.outcomes[2].failed and got[3]["pid"] != got[2]["pid"]  # a failure retires it
+    # a notebook that ends its kernel (exit()) is fine itself; the next one gets a new kernel
+    assert [o.status for o in runs.outcomes[3:]] == ["ok", "ok"] and got[4]["pid"] != got[3]["pid"]
 
     fresh = run_reports([SEED], out, [str(a), str(b)], jobs=1, force=True, reuse_kernel=False)
     pids = [recorded(o.ipynb)["pid"] for o in fresh.outcomes]
     assert pids[0] != pids[1]
 
 
-def test_warm_kernels_write_the_same_reports_as_fresh_ones(seed_reports, tmp_path):
-    """Module state a notebook leaves behind (e.g. 'Vega bundle already sent') must not leak."""
-    warm, _ = seed_reports
-    fresh = run_reports([SEED], tmp_path, jobs=1, reuse_kernel=False)
+def test_only_notebooks_that_declare_it_share_a_kernel(tmp_path):
+    """A notebook may change module state (pandas options, decimal context…) that %reset
+    keeps: a notebook from elsewhere gets a fresh kernel unless it says it is safe."""
+    own = [_notebook(tmp_path / f"own{i}.ipynb", PID, "import decimal") for i in (1, 2)]
+    warm = _notebook(tmp_path / "warm.ipynb", PID, warm=True)
+    runs = run_reports([SEED], tmp_path / "out", [str(own[0]), str(warm), str(own[1])], jobs=1)
+    from budgetkit.kernel import shares_kernel
+
+    pids = [recorded(o.ipynb)["pid"] for o in runs.outcomes]
+    assert len(set(pids)) == 3  # each notebook of its own had a kernel to itself
+    assert all(shares_kernel(NOTEBOOK_DIR / f"{n}.ipynb") for n in ALL_NOTEBOOKS)
+
+
+def _kernels_in_child() -> tuple[int, bool]:
+    from budgetkit import kernel
+
+    return len(kernel._kernels), kernel._finalizer is None
+
+
+def test_a_forked_worker_leaves_its_parents_kernel_alone(tmp_path):
+    """Workers fork from a process that may hold a warm kernel: they must neither use nor
+    stop it (its sockets are the parent's), and must register their own clean-up."""
+    import multiprocessing
+
+    from budgetkit import kernel
+
+    k = kernel.acquire("python3", str(tmp_path))
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply(_kernels_in_child) == (0, True)
+        assert kernel.acquire("python3", str(tmp_path)) is k  # still alive and reusable
+    finally:
+        kernel.shutdown()
+
+
+def test_warm_kernels_write_the_same_reports_as_fresh_ones(tmp_path):
+    """All five bundled notebooks, one after another in one kernel, write what fresh kernels
+    write: nothing a notebook leaves in a module (e.g. 'Vega bundle sent') changes the next."""
+    warm = run_reports([SEED], tmp_path / "warm", ALL_NOTEBOOKS, jobs=1)
+    fresh = run_reports([SEED], tmp_path / "fresh", ALL_NOTEBOOKS, jobs=1, reuse_kernel=False)
 
     def outputs(o):
         cells = nbformat.read(o.ipynb, as_version=4).cells
         text = json.dumps([(c.get("execution_count"), c.get("outputs")) for c in cells])
-        return re.sub(r"bk-chart-[0-9a-f]{12}", "bk-chart-ID", text)  # random element ids
+        text = re.sub(r"bk-chart-[0-9a-f]{12}", "bk-chart-ID", text)  # random element ids
+        return re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": "ID"', text)  # widget ids
 
+    assert warm.exit_code == 0 and fresh.exit_code == 0, warm.summary() + fresh.summary()
     for w, f in zip(warm.outcomes, fresh.outcomes, strict=True):
         assert outputs(w) == outputs(f), w.notebook
 
