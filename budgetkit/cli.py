@@ -235,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREADABLE
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:  # reports already written stay (each is complete or absent)
+        print("budgetkit: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # never a traceback for the user; BUDGETKIT_DEBUG=1 shows it
         if os.environ.get("BUDGETKIT_DEBUG"):
             raise
