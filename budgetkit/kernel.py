@@ -19,6 +19,7 @@ also runs when a worker process exits. A forked child never touches its parent's
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import multiprocessing.util
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
@@ -103,10 +104,22 @@ _finalizer: multiprocessing.util.Finalize | None = None
 
 
 def _stop_quietly(kernel: _Kernel, now: bool = False) -> None:
+    _cancel_pending()
     try:
         run_sync(_stop)(kernel, now)
     except Exception as e:  # a kernel that is already gone has nothing left to stop
         _log.debug("stopping kernel %s: %s", kernel.name, e)
+
+
+def _cancel_pending() -> None:
+    """Cancel what an interrupted report left on this thread's event loop (a cell still
+    waiting on the kernel), so that stopping the kernel does not print "Task exception was
+    never retrieved"."""
+    loop = ensure_event_loop()
+    if not loop.is_running() and (pending := asyncio.all_tasks(loop)):
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def acquire(name: str, cwd: str, timeout: float = 60) -> _Kernel:

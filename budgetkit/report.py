@@ -494,7 +494,7 @@ def run_reports(
                 progress(outcomes[-1], len(outcomes), total)
     finally:
         if pool:
-            pool.shutdown()  # workers stop their kernels as they exit
+            pool.shutdown(cancel_futures=True)  # workers stop their kernels as they exit
         else:
             from . import kernel as kernels
 
