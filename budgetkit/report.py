@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 NOTEBOOKS = ("structure", "trend", "performance")
+#: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
+WARM_UP = "import budgetkit.present.charts, budgetkit.present.show, budgetkit.analysis, pandas"
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 #: Bump when the runner's outputs change shape, so old stamps stop counting as up to date.
 RUNNER_VERSION = "1"
@@ -250,6 +252,7 @@ def _preload() -> None:
 
     # isort: split
     import nbformat  # noqa: F401
+    import pandas  # noqa: F401  (documents are checked in every worker)
     import papermill  # noqa: F401
 
     from . import kernel  # noqa: F401  (registers the warm-kernel engine)
@@ -399,8 +402,11 @@ def run_reports(
     `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
     failing document or notebook: see `ReportResult.failures` and `.exit_code`.
     """
+    from . import present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
+
+    # isort: split
+    from . import kernel as kernels
     from .errors import BudgetkitError
-    from .kernel import shares_kernel
 
     start = time.perf_counter()
     out = Path(out).resolve()
@@ -413,11 +419,32 @@ def run_reports(
     library = library_fingerprint()
     stems = _stems(docs)
     shas = [_sha256_file(p) for p in docs]
-    _preload()
     declared = {nb: _declared(nb) for nb in nb_paths}
+    plans = []  # (document, output folder name, notebook, parameters, key)
+    for doc, stem, sha in zip(docs, stems, shas, strict=True):
+        for nb in nb_paths:
+            wanted = {
+                "document": str(doc),
+                "corpus": str(doc.parent),
+                "language": "zh",
+                **(parameters or {}),
+            }
+            params = {
+                k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
+            }
+            plans.append((doc, stem, nb, params, report_key(sha, nb, library, params)))
 
-    shares = {nb: reuse_kernel and shares_kernel(nb) for nb in nb_paths}
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    # Kernels to share, started now so that they boot while documents are read and checked.
+    shared = {nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel) for nb in nb_paths}
+    stale = force or any(not _up_to_date(out / st, nb.stem, key) for _, st, nb, _, key in plans)
+    warm = sorted({n for n in shared.values() if n}) if stale else []
+    _kernel_env()
+    if jobs > 1:
+        pool = ProcessPoolExecutor(jobs, initializer=kernels.prestart, initargs=(warm, WARM_UP))
+    else:
+        pool = None
+        kernels.prestart(warm, WARM_UP)
+    _preload()  # before the pool's workers fork: they share it
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
         """fn(*a) for each a: in the pool (as completed unless `ordered`) or here, one by one
@@ -438,52 +465,35 @@ def run_reports(
                 ordered=True,
             )
         )
+        info_of = {info.stem: info for info in infos}
         outcomes: list[ReportOutcome] = []
         todo: list[dict[str, Any]] = []
-        for doc, info in zip(docs, infos, strict=True):
-            for nb in nb_paths:
-                wanted = {
-                    "document": str(doc),
-                    "corpus": str(doc.parent),
-                    "language": "zh",
-                    **(parameters or {}),
-                }
-                params = {
-                    k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
-                }
-                key = report_key(info.sha256, nb, library, params)
-                name = nb.stem
-                if info.error:
-                    outcomes.append(
-                        ReportOutcome(
-                            str(doc),
-                            name,
-                            "failed",
-                            params,
-                            key=key,
-                            error=f"document cannot be read: {info.error}",
-                        )
-                    )
-                    continue
-                if not force and (done := _up_to_date(out / info.stem, name, key)):
-                    outcomes.append(done)
-                    continue
-                title = f"{info.department or doc.stem} {info.year or ''} · {name}"
-                todo.append(
-                    {
-                        "document": str(doc),
-                        "notebook": name,
-                        "notebook_path": str(nb),
-                        "out_dir": str(out / info.stem),
-                        "parameters": params,
-                        "key": key,
-                        "library": library,
-                        "title": title,
-                        "kernel": kernel,
-                        "warm": shares[nb],
-                        "timeout": timeout,
-                    }
+        for doc, stem, nb, params, key in plans:
+            info, name = info_of[stem], nb.stem
+            if info.error:
+                error = f"document cannot be read: {info.error}"
+                outcomes.append(
+                    ReportOutcome(str(doc), name, "failed", params, key=key, error=error)
                 )
+                continue
+            if not force and (done := _up_to_date(out / stem, name, key)):
+                outcomes.append(done)
+                continue
+            todo.append(
+                {
+                    "document": str(doc),
+                    "notebook": name,
+                    "notebook_path": str(nb),
+                    "out_dir": str(out / stem),
+                    "parameters": params,
+                    "key": key,
+                    "library": library,
+                    "title": f"{info.department or doc.stem} {info.year or ''} · {name}",
+                    "kernel": kernel,
+                    "warm": bool(shared[nb]),
+                    "timeout": timeout,
+                }
+            )
         total = len(outcomes) + len(todo)
         if progress:
             for i, o in enumerate(outcomes, 1):
@@ -496,8 +506,6 @@ def run_reports(
         if pool:
             pool.shutdown(cancel_futures=True)  # workers stop their kernels as they exit
         else:
-            from . import kernel as kernels
-
             kernels.shutdown()
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)

@@ -168,11 +168,11 @@ def test_only_notebooks_that_declare_it_share_a_kernel(tmp_path):
     own = [_notebook(tmp_path / f"own{i}.ipynb", PID, "import decimal") for i in (1, 2)]
     warm = _notebook(tmp_path / "warm.ipynb", PID, warm=True)
     runs = run_reports([SEED], tmp_path / "out", [str(own[0]), str(warm), str(own[1])], jobs=1)
-    from budgetkit.kernel import shares_kernel
+    from budgetkit.kernel import warm_kernel_name
 
     pids = [recorded(o.ipynb)["pid"] for o in runs.outcomes]
     assert len(set(pids)) == 3  # each notebook of its own had a kernel to itself
-    assert all(shares_kernel(NOTEBOOK_DIR / f"{n}.ipynb") for n in ALL_NOTEBOOKS)
+    assert {warm_kernel_name(NOTEBOOK_DIR / f"{n}.ipynb") for n in ALL_NOTEBOOKS} == {"python3"}
 
 
 def _kernels_in_child() -> tuple[int, bool]:
