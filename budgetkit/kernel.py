@@ -12,6 +12,8 @@ themselves safe to share a kernel get one: `metadata.budgetkit.warm_kernel = tru
 notebooks do, and a test checks that they write the same reports in a warm kernel as in fresh
 ones; any other notebook runs in a fresh kernel.
 
+`prestart()` launches a process's kernel(s) before it has a notebook to run, with the
+notebooks' imports queued, so that start-up overlaps other work (reading the documents).
 A kernel that died, failed a report or its reset (it may be stuck), or has served `MAX_USES`
 reports is killed, and the next report starts a fresh one. `shutdown()` stops them all; it
 also runs when a worker process exits. A forked child never touches its parent's kernels.
