@@ -524,7 +524,7 @@ body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-s
 table { border-collapse: collapse; } th, td { border-bottom: 1px solid #ddd; padding: .35em .8em; text-align: left; }
 th { background: #f4f4f4; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .error { color: #b00020; font-weight: bold; } .warning { color: #b26a00; } .info { color: #555; }
-.failed { color: #b00020; } .muted { color: #888; font-size: 90%; }
+.failed { color: #b00020; } .muted { color: #888; font-size: 90%; } .nw { white-space: nowrap; }
 """
 
 
@@ -565,7 +565,8 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
         rows.append(
-            f"<tr><td>{dept}</td><td>{esc(str(info.year or ''))}</td><td>{esc(_kind_zh(info))}</td>"
+            f"<tr><td>{dept}</td><td class='nw'>{esc(str(info.year or ''))}</td>"
+            f"<td class='nw'>{esc(_kind_zh(info))}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(Path(info.path).name)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]

@@ -81,7 +81,7 @@ def test_index_lists_documents_with_findings_by_severity(seed_reports):
     result, out = seed_reports
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "昌吉回族自治州人民政府驻北京联络处" in index and "2024" in index
-    assert "<td>部门预算</td>" in index  # scope and kind of the seed
+    assert "<td class='nw'>部门预算</td>" in index  # scope and kind of the seed
     info = result.documents[0]
     assert set(info.findings) == {"error", "warning", "info"} and info.findings["info"] > 0
     for name in NOTEBOOKS:
