@@ -137,29 +137,31 @@ def _cancel_pending() -> None:
 def acquire(name: str, cwd: str, timeout: float = 60) -> _Kernel:
     """A ready kernel for `name`, namespace cleared and working folder `cwd`."""
     kernel = _kernels.pop(name, None)
-    if kernel is not None and kernel.uses < MAX_USES:
+    if kernel is not None:
         try:
-            run_sync(_ready)(kernel, timeout)
-            run_sync(_reset)(kernel, cwd)
-        except Exception as e:  # dead, exiting or stuck: replace it
+            if kernel.uses >= MAX_USES:
+                raise RuntimeError(f"served {MAX_USES} reports")
+            _prepare(kernel, cwd, timeout)
+        except Exception as e:  # worn out, dead, exiting or stuck: replace it
             _log.debug("kernel %s not reusable: %s", name, e)
             _stop_quietly(kernel)
             kernel = None
-    elif kernel is not None:
-        _stop_quietly(kernel)
-        kernel = None
     if kernel is None:
         kernel = run_sync(_launch)(name)
         _stop_at_exit()
         try:
-            run_sync(_ready)(kernel, timeout)
-            run_sync(_reset)(kernel, cwd)
+            _prepare(kernel, cwd, timeout)
         except BaseException:
             _stop_quietly(kernel)
             raise
     kernel.uses += 1
     _kernels[name] = kernel
     return kernel
+
+
+def _prepare(kernel: _Kernel, cwd: str, timeout: float) -> None:
+    run_sync(_ready)(kernel, timeout)
+    run_sync(_reset)(kernel, cwd)
 
 
 def prestart(names: list[str], warm_up: str = "") -> None:

@@ -246,16 +246,22 @@ def _failing_cell(nb: Any, exec_index: int | None) -> int | None:
     return exec_index
 
 
-def _preload() -> None:
-    """Import the execution stack once per process (before forking workers, they share it)."""
-    from . import present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
+def _kernel_module():
+    """`budgetkit.kernel` (papermill, nbformat and the warm-kernel engine), imported after
+    `budgetkit.present`, which spares jsonschema's slow rfc3987 import."""
+    from . import present  # noqa: F401
 
     # isort: split
-    import nbformat  # noqa: F401
-    import pandas  # noqa: F401  (documents are checked in every worker)
-    import papermill  # noqa: F401
+    from . import kernel
 
-    from . import kernel  # noqa: F401  (registers the warm-kernel engine)
+    return kernel
+
+
+def _preload() -> None:
+    """Import the execution stack once per process (before forking workers, they share it)."""
+    import pandas  # noqa: F401  (documents are checked in every worker)
+
+    _kernel_module()
     from .present.export import html_exporter
 
     html_exporter()
@@ -402,12 +408,9 @@ def run_reports(
     `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
     failing document or notebook: see `ReportResult.failures` and `.exit_code`.
     """
-    from . import present  # noqa: F401  (first: it spares jsonschema's slow rfc3987 import)
-
-    # isort: split
-    from . import kernel as kernels
     from .errors import BudgetkitError
 
+    kernels = _kernel_module()
     start = time.perf_counter()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -434,10 +437,13 @@ def run_reports(
             }
             plans.append((doc, stem, nb, params, report_key(sha, nb, library, params)))
 
+    current = [
+        None if force else _up_to_date(out / st, nb.stem, key) for _, st, nb, _, key in plans
+    ]
+
     # Kernels to share, started now so that they boot while documents are read and checked.
     shared = {nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel) for nb in nb_paths}
-    stale = force or any(not _up_to_date(out / st, nb.stem, key) for _, st, nb, _, key in plans)
-    warm = sorted({n for n in shared.values() if n}) if stale else []
+    warm = sorted({n for n in shared.values() if n}) if not all(current) else []
     _kernel_env()
     if jobs > 1:
         pool = ProcessPoolExecutor(jobs, initializer=kernels.prestart, initargs=(warm, WARM_UP))
@@ -468,7 +474,7 @@ def run_reports(
         info_of = {info.stem: info for info in infos}
         outcomes: list[ReportOutcome] = []
         todo: list[dict[str, Any]] = []
-        for doc, stem, nb, params, key in plans:
+        for (doc, stem, nb, params, key), done in zip(plans, current, strict=True):
             info, name = info_of[stem], nb.stem
             if info.error:
                 error = f"document cannot be read: {info.error}"
@@ -476,7 +482,7 @@ def run_reports(
                     ReportOutcome(str(doc), name, "failed", params, key=key, error=error)
                 )
                 continue
-            if not force and (done := _up_to_date(out / stem, name, key)):
+            if done:
                 outcomes.append(done)
                 continue
             todo.append(
