@@ -8,7 +8,7 @@ import budgetkit
 from budgetkit.analysis import structure
 from budgetkit.present import show
 
-from .conftest import SEED
+from .conftest import SEED, SHANGHAI
 
 
 @pytest.fixture(scope="module")
@@ -31,3 +31,12 @@ def test_figures_from_tuples_match_the_dataframe_form(doc):
     rows = list(key[["label", "value", "unit"]].itertuples(index=False, name=None))
     assert show.figures(rows).data == show.figures(key).data
     assert show.yes_no(True) == "是" and show.yes_no(None) == "无法比较"
+
+
+def test_amounts_converted_from_yuan_print_without_trailing_zeros():
+    """元 → 万元 gives 37151.465500 (six places); tables show 37,151.4655 like the key figures."""
+    from budgetkit.analysis import structure as st
+
+    doc = budgetkit.read(SHANGHAI / "上海市普陀区商务委员会25年预算.pdf")
+    page = show.table(st.funding_sources(doc), ["label", "amount", "pct"]).data
+    assert '<td class="n">37,151.4655</td>' in page and "465500" not in page

@@ -57,7 +57,7 @@ def _cell(v: Any, kind: str) -> tuple[str, bool]:
     if missing:
         return "", kind != "text"
     if kind == "money":
-        return number(v), True
+        return money(v), True
     if kind == "signed":
         s = number(v)
         return (f"+{s}" if isinstance(v, Decimal) and v > 0 else s), True
