@@ -20,7 +20,7 @@ SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
 
 
 def warm(n: int) -> float:
-    from budgetkit.checks import run_checks
+    from budgetkit.check import run_checks
     from budgetkit.document import parse
 
     run_checks(parse(SEED))  # warm caches (catalog, regexes)

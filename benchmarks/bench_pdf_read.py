@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from budgetkit.checks import run_checks
+from budgetkit.check import run_checks
 from budgetkit.document import parse
 from budgetkit.reader import read_source
 

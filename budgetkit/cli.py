@@ -80,7 +80,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .checks import run_checks
+    from .check import run_checks
 
     parsed = _parse(args.path)
     found = run_checks(parsed)

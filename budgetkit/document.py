@@ -11,14 +11,14 @@ from dataclasses import asdict, fields
 from functools import cached_property
 from pathlib import Path
 
-from . import glossary, narrative, performance, profile
 from .catalog import catalog
 from .errors import NotADisclosure
+from .extract import glossary, narrative, performance, profile
+from .extract.meta import extract_meta
+from .extract.tables import normalise
 from .layout import segment
-from .meta import extract_meta
 from .model import Amount, Fact, Finding, Indicator, Parsed, Staffing, Statement, TargetTable, Term
 from .reader import read_source
-from .tables import normalise
 
 MIN_TABLES = 2  # fewer recognised tables than this: not a budget disclosure
 
@@ -232,7 +232,7 @@ class Document:
 
     # -- checks ---------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
-        from .checks import run_checks
+        from .check import run_checks
 
         return run_checks(self.parsed)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .catalog import catalog
-from .checks.index import Row, derived_total, rows_by_table
+from .check.rows import Row, derived_total, rows_by_table
 from .model import Parsed
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit import glossary, narrative, profile
-from budgetkit.checks import narrative as check_narrative
-from budgetkit.checks import profile as check_profile
+from budgetkit.check import narrative as check_narrative
+from budgetkit.check import profile as check_profile
+from budgetkit.extract import glossary, narrative, profile
 from budgetkit.model import Amount, Meta, Parsed, TableInfo
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line

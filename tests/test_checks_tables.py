@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.checks import run_checks
+from budgetkit.check import run_checks
 from budgetkit.document import parse
 
 from .conftest import SEED

@@ -168,7 +168,7 @@ def test_total_derived_when_no_total_row_is_printed(docs):
     use Σ 类 (exact), and an info finding says the row is missing."""
     from dataclasses import replace
 
-    from budgetkit.checks import run_checks
+    from budgetkit.check import run_checks
 
     parsed = docs("上海市普陀区人民政府万里街道办事处24年预算.pdf").parsed
     amounts = [a for a in parsed.amounts if not (a.table == "expenditure" and a.item == "total")]
@@ -194,7 +194,7 @@ def test_total_derived_when_no_total_row_is_printed(docs):
 
 
 def test_code_cells():
-    from budgetkit.tables import _bad_code_cells, _code_from_context, _inherit, split_code
+    from budgetkit.extract.tables import _bad_code_cells, _code_from_context, _inherit, split_code
 
     assert split_code(["301", "2"], "津贴补贴") == ("30102", "津贴补贴")  # 款 printed as a number
     assert split_code(["201", "06", "01"], "行政运行") == ("2010601", "行政运行")

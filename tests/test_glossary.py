@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetkit import glossary
+from budgetkit.extract import glossary
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit import narrative
+from budgetkit.extract import narrative
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit.checks.performance import check
+from budgetkit.check.performance import check
+from budgetkit.extract.performance import extract, parse_target
 from budgetkit.model import Meta, Parsed
-from budgetkit.performance import extract, parse_target
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetkit import profile
+from budgetkit.extract import profile
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line
 

@@ -168,7 +168,7 @@ def test_only_notebooks_that_declare_it_share_a_kernel(tmp_path):
     own = [_notebook(tmp_path / f"own{i}.ipynb", PID, "import decimal") for i in (1, 2)]
     warm = _notebook(tmp_path / "warm.ipynb", PID, warm=True)
     runs = run_reports([SEED], tmp_path / "out", [str(own[0]), str(warm), str(own[1])], jobs=1)
-    from budgetkit.kernel import warm_kernel_name
+    from budgetkit.report.kernel import warm_kernel_name
 
     pids = [recorded(o.ipynb)["pid"] for o in runs.outcomes]
     assert len(set(pids)) == 3  # each notebook of its own had a kernel to itself
@@ -176,7 +176,7 @@ def test_only_notebooks_that_declare_it_share_a_kernel(tmp_path):
 
 
 def _kernels_in_child() -> tuple[int, bool]:
-    from budgetkit import kernel
+    from budgetkit.report import kernel
 
     return len(kernel._kernels), kernel._finalizer is None
 
@@ -186,7 +186,7 @@ def test_a_forked_worker_leaves_its_parents_kernel_alone(tmp_path):
     stop it (its sockets are the parent's), and must register their own clean-up."""
     import multiprocessing
 
-    from budgetkit import kernel
+    from budgetkit.report import kernel
 
     k = kernel.acquire("python3", str(tmp_path))
     try:
@@ -254,7 +254,7 @@ def test_report_module_imports_light():
 def test_runner_preload_skips_the_slow_rfc3987_grammar_import():
     """nbformat → jsonschema would compile rfc3987_syntax's grammars (~1 s) on every run."""
     code = (
-        "import sys; from budgetkit.report import _preload; _preload(); "
+        "import sys; from budgetkit.report.runner import _preload; _preload(); "
         "print(sys.modules.get('rfc3987_syntax') is None)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

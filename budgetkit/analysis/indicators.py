@@ -19,8 +19,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ..extract.performance import parse_target
 from ..money import UNITS, to_wan
-from ..performance import parse_target
 from .structure import ZERO, _dec, three_public
 
 EXPECTED_WEIGHT = Decimal(100)

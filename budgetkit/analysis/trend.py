@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..narrative import TOPICS
+from ..extract.narrative import TOPICS
 from . import structure
 from .structure import ZERO, _dec, figure
 

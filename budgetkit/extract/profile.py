@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .model import Profile, Staffing
-from .narrative import Paragraph, part_paragraphs
-from .reader.lines import Line
+from ..model import Profile, Staffing
+from ..reader.lines import Line
+from .prose import Paragraph, part_paragraphs
 
 #: Section headings of the 概况 part → field.
 SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalog import catalog, norm_label
-from .errors import MalformedNumber
-from .layout import Block
-from .model import Amount, Finding, TableInfo
-from .money import UNITS, looks_like_amount, parse_amount, to_wan
+from ..catalog import catalog, norm_label
+from ..errors import MalformedNumber
+from ..layout import Block
+from ..model import Amount, Finding, TableInfo
+from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_PREFIX = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*(?=[^\d\s])")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..catalog import catalog
 from ..model import Finding, Parsed
 from ..money import fmt_wan
-from .index import derived_total, rows_by_table, total_row
+from .rows import derived_total, rows_by_table, total_row
 
 
 def check(parsed: Parsed) -> Iterator[Finding]:

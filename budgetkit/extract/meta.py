@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .layout import Layout
-from .model import Meta
-from .reader.lines import Line
+from ..layout import Layout
+from ..model import Meta
+from ..reader.lines import Line
 
 COVER_LINES = 12  # the cover/title area scanned for year, kind and scope
 _YEAR = re.compile(r"(20\d{2})\s*年")

@@ -37,7 +37,7 @@ from typing import Any
 NOTEBOOKS = ("structure", "trend", "performance")
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
 WARM_UP = "import budgetkit.present.charts, budgetkit.present.show, budgetkit.analysis, pandas"
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 #: Bump when the runner's outputs change shape, so old stamps stop counting as up to date.
 RUNNER_VERSION = "1"
 SEVERITIES = ("error", "warning", "info")
@@ -188,7 +188,7 @@ def resolve_notebook(name: str | Path) -> Path:
     candidate = NOTEBOOK_DIR / f"{name}.ipynb"
     if candidate.exists():
         return candidate
-    from .errors import BudgetkitError
+    from ..errors import BudgetkitError
 
     raise BudgetkitError(f"no notebook {name!r}: expected {candidate} or a path to an .ipynb file")
 
@@ -247,9 +247,9 @@ def _failing_cell(nb: Any, exec_index: int | None) -> int | None:
 
 
 def _kernel_module():
-    """`budgetkit.kernel` (papermill, nbformat and the warm-kernel engine), imported after
+    """`budgetkit.report.kernel` (papermill, nbformat and the warm-kernel engine), imported after
     `budgetkit.present`, which spares jsonschema's slow rfc3987 import."""
-    from . import present  # noqa: F401
+    from .. import present  # noqa: F401
 
     # isort: split
     from . import kernel
@@ -262,7 +262,7 @@ def _preload() -> None:
     import pandas  # noqa: F401  (documents are checked in every worker)
 
     _kernel_module()
-    from .present.export import html_exporter
+    from ..present.export import html_exporter
 
     html_exporter()
 
@@ -274,8 +274,8 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from ..present.export import notebook_to_html
     from .kernel import ENGINE, KERNEL_ARGUMENTS
-    from .present.export import notebook_to_html
 
     _kernel_env()
     t0 = time.perf_counter()
@@ -404,11 +404,11 @@ def run_reports(
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
     total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
-    one warm kernel per process, namespace cleared in between (see `budgetkit.kernel`);
+    one warm kernel per process, namespace cleared in between (see `budgetkit.report.kernel`);
     `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
     failing document or notebook: see `ReportResult.failures` and `.exit_code`.
     """
-    from .errors import BudgetkitError
+    from ..errors import BudgetkitError
 
     kernels = _kernel_module()
     start = time.perf_counter()

@@ -22,10 +22,10 @@ from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import __version__, model
-from .catalog import catalog
-from .errors import StoreError
-from .reader.lines import Line
+from .. import __version__, model
+from ..catalog import catalog
+from ..errors import StoreError
+from ..reader.lines import Line
 
 #: Views of a Document written besides the canonical tables (attribute → description).
 VIEWS = {
@@ -205,7 +205,7 @@ def write(docs: list, out: str | Path) -> Path:
 
 # -- loading -------------------------------------------------------------------------------
 def _load_one(folder: Path):
-    from .document import Document
+    from ..document import Document
 
     try:
         data = json.loads((folder / "records.json").read_text("utf-8"))

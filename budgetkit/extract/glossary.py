@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .model import Term
-from .narrative import part_paragraphs
-from .reader.lines import Line
+from ..model import Term
+from ..reader.lines import Line
+from .prose import part_paragraphs
 
 _CN = "一二三四五六七八九十"
 #: A glossary entry: list marker, the term (≤ 30 characters, bold markers allowed), a colon.

@@ -9,7 +9,7 @@ from ..catalog import catalog
 from ..model import Finding, Parsed
 from ..money import UNITS
 from .compare import compare
-from .index import Row, derived_total, rounding_step, rows_by_table, where
+from .rows import Row, derived_total, rounding_step, rows_by_table, where
 
 #: (rule, (table, side, measure), (table, side, measure), severity): both are the total row.
 TOTALS = (

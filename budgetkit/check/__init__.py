@@ -10,7 +10,7 @@ from importlib import import_module
 
 from ..model import Finding, Parsed
 
-#: Rule families, in report order (module names under budgetkit.checks).
+#: Rule families, in report order (module names under budgetkit.check).
 RULES = ("completeness", "tables", "cross", "narrative", "profile", "performance")
 
 SEVERITIES = ("error", "warning", "info")

@@ -32,9 +32,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..extract.performance import parse_target
 from ..model import Amount, Finding, Indicator, Parsed, TargetTable
 from ..money import UNITS, fmt_wan, to_wan
-from ..performance import parse_target
 from .compare import tolerance
 
 TABLE = "performance"

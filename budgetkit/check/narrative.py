@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..extract.narrative import ROW_NAMES, TOPICS, names_from, resolve_code
 from ..model import Amount, Finding, Parsed, Statement
-from ..narrative import ROW_NAMES, TOPICS, names_from, resolve_code
 
 CENT = Decimal("0.01")
 HALF = Decimal("0.005")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..catalog import catalog, norm_label
 from ..model import Amount, Finding, Parsed
 from .compare import compare
-from .index import Row, columns, rounding_step, rows_by_table, total_row, where
+from .rows import Row, columns, rounding_step, rows_by_table, total_row, where
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 

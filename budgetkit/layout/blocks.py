@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import catalog
-from .money import looks_like_amount
-from .reader.lines import Line
+from ..catalog import catalog
+from ..money import looks_like_amount
+from ..reader.lines import Line
 
 MAX_TITLE_CHARS = 48  # a table title is a short line; longer lines are prose mentioning it
 TITLE_LOOKAHEAD = 5  # a title is followed within this many lines by a unit line or a row

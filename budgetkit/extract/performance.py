@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .errors import MalformedNumber
-from .model import Indicator, TargetTable
-from .money import parse_amount, to_wan
-from .reader.lines import Line
+from ..errors import MalformedNumber
+from ..model import Indicator, TargetTable
+from ..money import parse_amount, to_wan
+from ..reader.lines import Line
 
 __all__ = ["extract", "parse_target", "TABLE_TITLE"]
 

@@ -1,0 +1,2 @@
+"""Extract stage: table blocks → exact amounts; prose → statements, facts, profile, targets,
+glossary; cover and table headers → metadata."""

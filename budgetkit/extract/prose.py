@@ -1,0 +1,193 @@
+"""Prose: a document's lines split into parts (概况, 表, 情况说明, 名词解释) and paragraphs.
+
+Shared by the narrative, profile and glossary extractors. PDF lines are joined into paragraphs,
+so a figure wrapped over two lines ("增长\\n100.00%") still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..reader.lines import Line
+
+_CN = "一二三四五六七八九十"
+#: Part headings: (part, pattern, strong). A strong heading ("第三部分 …") is only ended by
+#: another strong heading or 名词解释; weak ones (Shanghai) by any part heading.
+PART_HEADINGS: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
+    (k, re.compile(p), s)
+    for k, p, s in (
+        ("profile", rf"^第[{_CN}]+部分.*概况$", True),
+        ("tables", rf"^第[{_CN}]+部分.*表$", True),
+        ("narrative", rf"^第[{_CN}]+部分.*说明$", True),
+        ("glossary", rf"^第[{_CN}]+部分.*名词解释$", True),
+        ("other", rf"^第[{_CN}]+部分", True),
+        ("profile", rf"^([{_CN}]+、)?.{{0,30}}(主要职能|机构设置(及人员情况)?)$", False),
+        ("glossary", rf"^([{_CN}]+、)?名词解释$", False),
+        ("narrative", r"^.{0,20}预算编制说明$|^其他相关情况说明$|^.{0,40}经费情况说明$", False),
+        ("tables", r"^.{0,40}(总表|预算表|情况表|明细表)$", False),
+    )
+)
+_TOC = re.compile(r"^目\s*录$")
+
+_MARKER = re.compile(
+    rf"^(第[{_CN}]+部分|[{_CN}]+、|[（(][{_CN}]+[)）]|\d+[、.．](?!\d)|[（(]\d+[)）]|[①-⑳])"
+)
+_LEVEL1 = re.compile(rf"^(第[{_CN}]+部分|[{_CN}]+、)")
+_LEVEL2 = re.compile(rf"^[（(][{_CN}]+[)）]")
+_HAS_FIGURE = re.compile(r"\d\s*(万|%|％|平方米|辆|个|台|人|名)")
+_END = tuple("。！？；;：:")
+_PAGE_NO = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$|^第\s*\d+\s*页")
+_SPACES = re.compile(r"[ \u3000\t]+")
+_WIDE = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
+_WIDE_CHARS = re.compile("[０-９．％－]")
+_BRACKETS = str.maketrans("()", "（）")
+
+
+@lru_cache(maxsize=8192)
+def norm(text: str) -> str:
+    """Prose normalisation: full-width digits to ASCII, no spaces (brackets stay as printed).
+
+    Chinese prose needs no spaces; removing them lets "232.31 万元" and "232.31万元" match
+    alike. Commas are kept as printed (a "，" must not become a thousands separator).
+    """
+    if _WIDE_CHARS.search(text):
+        text = text.translate(_WIDE)
+    return _SPACES.sub("", text).removeprefix("-").removeprefix("•")
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """Prose lines joined into one paragraph; `starts[i]` is where `lines[i]` begins in `text`."""
+
+    text: str
+    lines: list[Line] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    heading: bool = False
+    part: str = ""
+    is_part: bool = False  # the part's own heading ("第三部分 …", "部门预算编制说明")
+
+    def line_at(self, pos: int) -> Line:
+        i = 0
+        for k, s in enumerate(self.starts):
+            if s <= pos:
+                i = k
+        return self.lines[i]
+
+    def add(self, text: str, line: Line) -> None:
+        self.starts.append(len(self.text))
+        self.lines.append(line)
+        self.text += text
+
+
+def _part_of(text: str) -> tuple[str, bool] | None:
+    if len(text) > 60 or text.endswith("。"):
+        return None
+    for part, pat, strong in PART_HEADINGS:
+        if pat.search(text):
+            return part, strong
+    return None
+
+
+def is_heading(text: str) -> bool:
+    """A numbered heading line: marker, short, no figures, no sentence end."""
+    return (
+        bool(_MARKER.match(text))
+        and len(text) <= 60
+        and not _HAS_FIGURE.search(text)
+        and "，" not in text
+        and "," not in text
+        and not text.endswith("。")
+    )
+
+
+_last_parts: tuple[object, int, list] = (None, 0, [])
+
+
+def parts(lines: list[Line]) -> list[tuple[str, Line, list[Line]]]:
+    """`_parts`, remembered for the last list of lines (narrative, profile and glossary all
+    ask for the same document's parts)."""
+    global _last_parts
+    if _last_parts[0] is lines and _last_parts[1] == len(lines):
+        return _last_parts[2]
+    result = _parts(lines)
+    _last_parts = (lines, len(lines), result)
+    return result
+
+
+def _parts(lines: Iterable[Line]) -> list[tuple[str, Line, list[Line]]]:
+    """Split a document's lines into parts: (part, heading line, body lines).
+
+    part is "profile", "tables", "narrative", "glossary" or "other". The table of contents
+    (目录 … up to the page end, or until its first entry is printed again) is skipped.
+    """
+    out: list[tuple[str, Line, list[Line]]] = []
+    toc_first: str | None = None
+    toc_page: int | None = None
+    in_toc = False
+    strong = False
+    for line in lines:
+        if line.is_row and not in_toc:
+            if out:
+                out[-1][2].append(line)
+            continue
+        text = norm(line.text)
+        if not text:
+            continue
+        if _TOC.match(text):
+            in_toc, toc_first, toc_page = True, None, line.page
+            continue
+        if in_toc:
+            if toc_page is not None and line.page != toc_page:
+                in_toc = False
+            elif toc_first is None:
+                toc_first = text
+                continue
+            elif text == toc_first:
+                in_toc = False
+            else:
+                continue
+        if not line.is_row:
+            found = _part_of(text)
+            if found and (found[1] or not strong):
+                strong = found[1]
+                out.append((found[0], line, []))
+                continue
+        if out:
+            out[-1][2].append(line)
+    return out
+
+
+def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
+    """Join wrapped prose lines into paragraphs. Table rows end a paragraph and are dropped.
+
+    A line starts a new paragraph when the previous one ended a sentence (。：；), when it
+    starts with a list marker (一、 （一） 1、 1.), or when it or the previous line is a heading.
+    """
+    out: list[Paragraph] = []
+    cur: Paragraph | None = None
+    for line in lines:
+        if line.is_row:
+            cur = None
+            continue
+        text = norm(line.text)
+        if not text or _PAGE_NO.match(text):
+            continue
+        head = is_heading(text)
+        if cur is None or cur.heading or head or _MARKER.match(text) or cur.text.endswith(_END):
+            cur = Paragraph("", heading=head, part=part)
+            out.append(cur)
+        cur.add(text, line)
+    return out
+
+
+def part_paragraphs(lines: Iterable[Line], part: str) -> list[Paragraph]:
+    """All paragraphs of the parts named `part`, each part's heading first."""
+    out: list[Paragraph] = []
+    for name, head, body in parts(lines):
+        if name == part:
+            out.append(Paragraph(norm(head.text), [head], [0], True, name, is_part=True))
+            out.extend(paragraphs(body, name))
+    return out
