@@ -87,7 +87,10 @@ def cmd_check(args) -> int:
     if args.json:
         print(
             json.dumps(
-                {"document": _meta_json(parsed.meta), "findings": [asdict(f) for f in found]},
+                {
+                    "document": _meta_json(parsed.meta),
+                    "findings": [{**asdict(f), "location": f.location} for f in found],
+                },
                 ensure_ascii=False,
                 indent=1,
             )
@@ -188,6 +191,29 @@ def cmd_report(args) -> int:
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 
 
+def cmd_rules(args) -> int:
+    from .catalog.rules import markdown_table, rules
+
+    if args.markdown:
+        print(markdown_table())
+    elif args.json:
+        print(
+            json.dumps(
+                [
+                    {"id": r.id, "severity": r.severity, "rounding": r.rounding,
+                     "description": r.description, "message": r.message}
+                    for r in rules().values()
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )  # fmt: skip
+    else:
+        for r in rules().values():
+            print(f"{r.id:<42}{r.severity:<9}{r.description}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="budgetkit",
@@ -223,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new kernel for every report (default: each job reuses one, namespace reset)",
     )
     r.set_defaults(func=cmd_report)
+    k = sub.add_parser("rules", help="the rule catalogue: every finding's id, severity and meaning")
+    fmt = k.add_mutually_exclusive_group()
+    fmt.add_argument("--markdown", action="store_true", help="the README's rule table")
+    fmt.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_rules)
     return p
 
 

@@ -240,8 +240,9 @@ class Document:
         """Every identity of the disclosure checked: findings DataFrame (rule, severity, …)."""
         import pandas as pd
 
-        cols = [f.name for f in fields(Finding)]
-        return pd.DataFrame([asdict(f) for f in self.findings()], columns=cols)
+        cols = [*(f.name for f in fields(Finding)), "location"]
+        rows = [{**asdict(f), "location": f.location} for f in self.findings()]
+        return pd.DataFrame(rows, columns=cols).astype({"page": "Int64", "line": "Int64"})
 
     def figure(
         self,

@@ -152,6 +152,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One result of a check, built from the rule catalogue (`catalog.rules.finding`)."""
+
     rule: str  # stable id, e.g. "table.row_sum.rounding"
     severity: str  # "error", "warning", "info"
     table: str | None
@@ -159,7 +161,17 @@ class Finding:
     message: str  # Chinese, with the figures
     expected: str | None
     actual: str | None
-    location: str  # "file:line" or "file:p.N"
+    file: str  # the source file
+    page: int | None = None  # 1-based PDF page (None for text files)
+    line: int | None = None  # line within the page (PDF) or the file (text)
+
+    @property
+    def location(self) -> str:
+        """ "file:p.N l.M" or "file:line N" (just "file" for a whole-document finding)."""
+        if self.line is None:
+            return self.file
+        where = f"p.{self.page} l.{self.line}" if self.page is not None else f"line {self.line}"
+        return f"{self.file}:{where}"
 
 
 @dataclass(slots=True)

@@ -12,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import MalformedNumber
 
+#: One 分 of 万元 tables (and of 元 tables): the rounding step of two-decimal figures.
+CENT = Decimal("0.01")
+
 #: Printed unit → factor that turns it into 万元.
 UNITS: dict[str, Decimal] = {
     "元": Decimal("0.0001"),
@@ -72,10 +75,6 @@ def fmt_wan(amount: Decimal | None) -> str | None:
     """
     if amount is None:
         return None
-    q = (
-        amount.quantize(Decimal("0.01"))
-        if amount == amount.quantize(Decimal("0.01"))
-        else amount.normalize()
-    )
+    q = amount.quantize(CENT) if amount == amount.quantize(CENT) else amount.normalize()
     s = format(q, "f")
     return s

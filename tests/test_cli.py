@@ -51,7 +51,8 @@ def test_check_json_shape_and_exit():
     code, out, _ = run("check", SEED, "--json")
     data = json.loads(out)
     assert data["document"]["year"] == 2024
-    keys = {"rule", "severity", "table", "code", "message", "expected", "actual", "location"}
+    keys = {"rule", "severity", "table", "code", "message", "expected", "actual"}
+    keys |= {"file", "page", "line", "location"}
     assert data["findings"] and all(set(f) == keys for f in data["findings"])
     assert code == (1 if any(f["severity"] == "error" for f in data["findings"]) else 0)
 

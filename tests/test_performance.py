@@ -260,7 +260,7 @@ def test_mutated_cost_rounding_is_info(tmp_path):
     parsed = _mutated(tmp_path, "< =22.4 0万元", "< =22.4 1万元")
     [f] = [f for f in check(parsed) if f.rule.startswith("performance.cost")]
     assert (f.rule, f.severity, f.expected, f.actual) == (
-        "performance.cost.rounding",
+        "performance.cost.total.rounding",
         "info",
         "72.00",
         "72.01",

@@ -48,6 +48,26 @@ class TableSpec:
     item_sums: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A figure of a canonical table: (table, side, row, measure); see tables.toml [[cross]]."""
+
+    table: str
+    side: str
+    row: str
+    measure: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cross:
+    """An identity across tables: figure `a` (expected) = figure `b` (actual)."""
+
+    rule: str
+    a: Ref
+    b: Ref
+    table: str  # the table a finding is filed under
+
+
 @dataclass(frozen=True)
 class Catalog:
     tables: dict[str, TableSpec]
@@ -59,6 +79,7 @@ class Catalog:
     table_headers: dict[str, dict[str, str]]
     groups: dict[str, dict[str, str]]
     rows: dict[str, str]
+    cross: tuple[Cross, ...] = ()
 
     def table_for_title(self, title: str) -> str | None:
         """Canonical table id whose longest alias the title contains, or None."""
@@ -159,4 +180,8 @@ def catalog() -> Catalog:
         table_headers=table_headers,
         groups=groups,
         rows=rows,
+        cross=tuple(
+            Cross(c["rule"], Ref(*c["a"]), Ref(*c["b"]), c.get("table", c["b"][0]))
+            for c in base.get("cross", [])
+        ),
     )

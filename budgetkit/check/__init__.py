@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ..catalog.rules import SEVERITIES
 from ..model import Finding, Parsed
 
 #: Rule families, in report order (module names under budgetkit.check).
 RULES = ("completeness", "tables", "cross", "narrative", "profile", "performance")
-
-SEVERITIES = ("error", "warning", "info")
 
 
 def run_checks(parsed: Parsed) -> list[Finding]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..catalog import catalog
+from ..catalog.rules import finding
 from ..model import Finding, Parsed
-from ..money import fmt_wan
 from .rows import derived_total, rows_by_table, total_row
 
 
@@ -18,71 +18,43 @@ def check(parsed: Parsed) -> Iterator[Finding]:
     src = parsed.meta.source
     if parsed.meta.format == "dump" and not has_rows:
         # A third-party text dump keeps the prose but loses the tables' columns (see
-        # read.dump): say so once instead of listing every table as missing.
-        yield Finding(
-            "completeness.tables.unrecoverable",
-            "error",
-            None,
-            None,
-            "该文件是第三方PDF转文本的输出，表格的列已丢失，无法还原任何预算表的数据；"
-            "请改用原PDF文件（说明、概况等文字部分已读取）",
-            None,
-            None,
-            src,
-        )
+        # reader.dump): say so once instead of listing every table as missing.
+        yield finding("completeness.tables.unrecoverable", src)
         return
     rows = rows_by_table(parsed)
     for tid, spec in cat.tables.items():
         info = found.get(tid)
         if info is None:
             if spec.required:
-                yield Finding(
-                    "completeness.table.missing",
-                    "error",
-                    tid,
-                    None,
-                    f"缺少《{spec.zh}》：既未公开，也未说明为空表",
-                    spec.zh,
-                    None,
-                    src,
+                yield finding(
+                    "completeness.table.missing", src, table=tid, expected=spec.zh, title=spec.zh
                 )
             continue
-        where = f"{src}:{info.line.where()}"
         if tid not in has_rows and not info.empty:
-            yield Finding(
-                "completeness.table.unexplained_empty",
-                "warning",
-                tid,
-                None,
-                f"《{info.title}》没有数据，也没有“本表为空表”之类的说明",
-                None,
-                None,
-                where,
+            yield finding(
+                "completeness.table.unexplained_empty", src, info.line, table=tid, title=info.title
             )
         if info.note and tid in has_rows and not info.empty and _says_empty(info.note):
-            yield Finding(
+            yield finding(
                 "completeness.table.empty_note_with_data",
-                "warning",
-                tid,
-                None,
-                f"《{info.title}》列有数据，但注明“{info.note}”",
-                None,
-                info.note,
-                where,
+                src,
+                info.line,
+                table=tid,
+                actual=info.note,
+                title=info.title,
+                note=info.note,
             )
         trs = rows.get(tid, [])
         if spec.classification and trs and total_row(trs) is None:
             d = derived_total(trs)
             if d is not None:
-                yield Finding(
+                yield finding(
                     "completeness.table.no_total_row",
-                    "info",
-                    tid,
-                    None,
-                    f"《{info.title}》未列合计行；合计按各类之和计为 {fmt_wan(d.get('total'))} 万元",
-                    None,
-                    fmt_wan(d.get("total")),
-                    where,
+                    src,
+                    info.line,
+                    table=tid,
+                    actual=d.get("total"),
+                    title=info.title,
                 )
 
 

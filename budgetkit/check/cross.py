@@ -1,176 +1,149 @@
-"""Identities across tables: the same figure printed in two tables must agree."""
+"""Identities across tables: the same figure printed in two tables must agree.
+
+The identities are data (`[[cross]]` in data/tables.toml): figure a = figure b, each a
+`Ref` (table, side, row, measure). A row is the total row, an item, one code, or every
+code / 类 compared row by row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..catalog import catalog
+from ..catalog import Cross, Ref, catalog
 from ..model import Finding, Parsed
-from ..money import UNITS
-from .compare import compare
-from .rows import Row, derived_total, rounding_step, rows_by_table, where
+from .compare import coarser, compare, rounding_step
+from .rows import Row, derived_total, rows_by_table
 
-#: (rule, (table, side, measure), (table, side, measure), severity): both are the total row.
-TOTALS = (
-    ("cross.summary_income", ("summary", "income", "total"), ("income", None, "total"), "error"),
-    (
-        "cross.summary_expenditure",
-        ("summary", "expenditure", "total"),
-        ("expenditure", None, "total"),
-        "error",
-    ),
-    (
-        "cross.income_expenditure",
-        ("income", None, "total"),
-        ("expenditure", None, "total"),
-        "error",
-    ),
-    (
-        "cross.fiscal_income",
-        ("fiscal_summary", "income", "total"),
-        ("income", None, "fiscal"),
-        "error",
-    ),
-    (
-        "cross.fiscal_gpb",
-        ("fiscal_summary", "expenditure", "gpb"),
-        ("gpb_expenditure", None, "total"),
-        "error",
-    ),
-    ("cross.gpb_basic", ("gpb_expenditure", None, "basic"), ("gpb_basic", None, "total"), "error"),
-    (
-        "cross.gpb_project",
-        ("gpb_expenditure", None, "project"),
-        ("gpb_project", None, "total"),
-        "error",
-    ),
-    (
-        "cross.gov_fund",
-        ("fiscal_summary", "expenditure", "gov_fund"),
-        ("gov_fund", None, "total"),
-        "error",
-    ),
-    (
-        "cross.soe",
-        ("fiscal_summary", "expenditure", "soe"),
-        ("soe_capital", None, "total"),
-        "error",
-    ),
-)
-
-#: Rows that must agree code by code: (rule, (table, measure), (table, measure)).
-BY_CODE = (
-    ("cross.income_expenditure.row", ("income", "total"), ("expenditure", "total")),
-    ("cross.fiscal_gpb.row", ("fiscal_summary", "gpb"), ("gpb_expenditure", "total")),
-)
-
-#: 三公 items vs economic lines of basic expenditure (only basic: projects may add to them).
-THREE_PUBLIC_LINES = (("reception", "30217"), ("vehicle_operation", "30231"))
+ZERO = Decimal(0)
 
 
-def coarser(a: str, b: str) -> str:
-    """The coarser of two printed units: a figure printed in 万元 next to one in 元 can only
-    agree to the 万元 table's last digit (上海: 三公 table in 万元, economic lines in 元)."""
-    return a if UNITS.get(a, 0) >= UNITS.get(b, 0) else b
-
-
-def _value(
-    rows: dict[str, list[Row]], table: str, side: str | None, measure: str
-) -> tuple[Decimal, Row] | None:
-    rs = rows.get(table)
+def _row(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
+    """The row a (non row-by-row) reference points at."""
+    rs = [r for r in rows.get(ref.table, []) if not ref.side or r.side in (ref.side, None)]
     if not rs:
         return None
-    t = derived_total(rs, side)
-    if t is None:
+    if ref.row == "total":
+        return derived_total(rs, ref.side or None)
+    if ref.row.startswith("code:"):
+        code = ref.row[5:]
+        return next((r for r in rs if r.code == code), None)
+    return next((r for r in rs if r.item == ref.row and not r.code), None)
+
+
+def _value(row: Row, measure: str) -> Decimal | None:
+    """A measure of a row; None when the row does not print that breakdown at all.
+
+    A measure the row leaves blank while printing others is 0. A measure the table declares
+    as a sum of printed parts (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营) is that sum.
+    """
+    if row.has(measure):
+        return row.get(measure)
+    spec = catalog().tables[row.table]
+    for target, parts in spec.row_sums:
+        if target == measure and any(row.has(p) for p in parts):
+            return sum((row.get(p) for p in parts), ZERO)
+    if measure != "total" and not any(m != "total" for m in row.values):
         return None
-    if not t.has(measure):
-        if measure == "fiscal" and any(t.has(m) for m in ("gpb", "gov_fund", "soe")):
-            return t.get("gpb") + t.get("gov_fund") + t.get("soe"), t
-        if measure != "total" and not any(m != "total" and t.has(m) for m in t.values):
-            return None
-    return t.get(measure), t
+    return row.get(measure)
 
 
-def check(parsed: Parsed) -> Iterator[Finding]:
+def _labels(ident: Cross) -> dict[str, str]:
     cat = catalog()
-    rows = rows_by_table(parsed)
-    empty = {t.table for t in parsed.tables if t.empty}
-    for rule, (ta, sa, ma), (tb, sb, mb), severity in TOTALS:
-        a, b = _value(rows, ta, sa, ma), _value(rows, tb, sb, mb)
-        if a is None or b is None:
-            if a is not None and tb in empty and a[0] != 0:
-                yield Finding(
-                    rule,
-                    "error",
-                    tb,
-                    None,
-                    f"《{cat.tables[tb].zh}》为空表，但《{cat.tables[ta].zh}》列示 {a[0]} 万元",
-                    str(a[0]),
-                    "0",
-                    where(parsed, a[1].line),
-                )
+    a, b = ident.a, ident.b
+    return {
+        "table_a": cat.tables[a.table].zh,
+        "table_b": cat.tables[b.table].zh,
+        "measure_a": cat.measures[a.measure]["zh"],
+        "measure_b": cat.measures[b.measure]["zh"],
+    }
+
+
+def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Finding]:
+    src = parsed.meta.source
+    ra, rb = _row(rows, ident.a), _row(rows, ident.b)
+    va = _value(ra, ident.a.measure) if ra else None
+    vb = _value(rb, ident.b.measure) if rb else None
+    if va is None or vb is None:
+        if va is not None and ra is not None and ident.b.table in empty and va != 0:
+            yield from _empty(parsed, ident, ra, va)
+        return
+    assert ra is not None and rb is not None
+    f = compare(
+        ident.rule,
+        va,
+        vb,
+        1,
+        coarser(ra.unit, rb.unit),
+        source=src,
+        line=rb.line,
+        table=ident.table,
+        code=rb.code if ident.b.row.startswith("code:") else None,
+        step=rounding_step([ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)]),
+        item=catalog().items.get(ident.a.row, {}).get("zh", ident.a.row),
+        row=rb.name,
+        **_labels(ident),
+    )
+    if f:
+        yield f
+
+
+def _empty(parsed: Parsed, ident: Cross, ra: Row, va: Decimal) -> Iterator[Finding]:
+    from ..catalog.rules import finding
+
+    yield finding(
+        ident.rule,
+        parsed.meta.source,
+        ra.line,
+        table=ident.table,
+        expected=va,
+        actual=ZERO,
+        variant="empty",
+        **_labels(ident),
+    )
+
+
+def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
+    a, b = ident.a, ident.b
+    classes = a.row == "classes"
+    ra = {r.code: r for r in rows.get(a.table, []) if r.code and r.has(a.measure)}
+    rb = {r.code: r for r in rows.get(b.table, []) if r.code and r.has(b.measure)}
+    if not ra or not rb:
+        return
+    for code in sorted(set(ra) | set(rb)):
+        if classes and len(code) != 3:
             continue
+        x = ra[code].get(a.measure) if code in ra else ZERO
+        y = rb[code].get(b.measure) if code in rb else ZERO
+        at = rb.get(code) or ra[code]
         f = compare(
-            rule,
-            a[0],
-            b[0],
+            ident.rule,
+            x,
+            y,
             1,
-            coarser(a[1].unit, b[1].unit),
-            table=tb,
-            code=None,
-            severity=severity,
-            message=f"《{cat.tables[ta].zh}》{cat.measures[ma]['zh']} {{expected}} ≠ 《{cat.tables[tb].zh}》{cat.measures[mb]['zh']} {{actual}}（差 {{diff}} 万元）",
-            location=where(parsed, b[1].line),
-            step=rounding_step([a[1].values.get(ma), b[1].values.get(mb)]),
+            at.unit,
+            source=parsed.meta.source,
+            line=at.line,
+            table=ident.table,
+            code=code,
+            step=rounding_step(
+                [
+                    ra[code].values.get(a.measure) if code in ra else None,
+                    rb[code].values.get(b.measure) if code in rb else None,
+                ]
+            ),
+            row=(rb.get(code) or ra[code]).name,
+            **_labels(ident),
         )
         if f:
             yield f
-    for rule, (ta, ma), (tb, mb) in BY_CODE:
-        ra = {r.code: r for r in rows.get(ta, []) if r.code and r.has(ma)}
-        rb = {r.code: r for r in rows.get(tb, []) if r.code and r.has(mb)}
-        if not ra or not rb:
-            continue
-        for code in sorted(set(ra) | set(rb)):
-            if ta == "fiscal_summary" and len(code) != 3:
-                continue  # the fiscal summary lists 类 only
-            x = ra[code].get(ma) if code in ra else Decimal(0)
-            y = rb[code].get(mb) if code in rb else Decimal(0)
-            line = (rb.get(code) or ra[code]).line
-            f = compare(
-                rule,
-                x,
-                y,
-                1,
-                (rb.get(code) or ra[code]).unit,
-                table=tb,
-                code=code,
-                message=f"科目 {code} {(rb.get(code) or ra.get(code)).name}：《{cat.tables[ta].zh}》{{expected}} ≠ 《{cat.tables[tb].zh}》{{actual}}（差 {{diff}} 万元）",
-                location=where(parsed, line),
-                step=rounding_step(
-                    [
-                        ra[code].values.get(ma) if code in ra else None,
-                        rb[code].values.get(mb) if code in rb else None,
-                    ]
-                ),
-            )
-            if f:
-                yield f
-    three = {r.item: r for r in rows.get("three_public", []) if r.item}
-    basic = {r.code: r for r in rows.get("gpb_basic", []) if r.code}
-    for item, code in THREE_PUBLIC_LINES:
-        if item in three and code in basic:
-            f = compare(
-                "cross.three_public_line",
-                three[item].get("total"),
-                basic[code].get("total"),
-                1,
-                coarser(three[item].unit, basic[code].unit),
-                table="three_public",
-                code=code,
-                severity="warning",
-                message=f"“三公”{cat.items[item]['zh']} {{expected}} ≠ 基本支出经济分类 {code} {basic[code].name} {{actual}}（差 {{diff}} 万元；项目支出中的同类支出可解释差额）",
-                location=where(parsed, basic[code].line),
-            )
-            if f:
-                yield f
+
+
+def check(parsed: Parsed) -> Iterator[Finding]:
+    rows = rows_by_table(parsed)
+    empty = {t.table for t in parsed.tables if t.empty and t.table}
+    for ident in catalog().cross:
+        if ident.a.row in ("codes", "classes"):
+            yield from _by_code(parsed, rows, ident)
+        else:
+            yield from _one(parsed, rows, empty, ident)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..catalog.rules import finding
 from ..extract.narrative import ROW_NAMES, TOPICS, names_from, resolve_code
 from ..model import Amount, Finding, Parsed, Statement
+from ..money import CENT
 
-CENT = Decimal("0.01")
 HALF = Decimal("0.005")
 HUNDRED = Decimal(100)
 
@@ -43,10 +44,6 @@ CHANGE_SUMS: tuple[tuple[str, tuple, tuple], ...] = (
 
 def _s(v: Decimal | None) -> str | None:
     return None if v is None else format(v, "f")
-
-
-def _loc(parsed: Parsed, st: Statement) -> str:
-    return f"{parsed.meta.source}:{st.line.where()}"
 
 
 def _quote(st: Statement, limit: int = 80) -> str:
@@ -141,18 +138,19 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
         return
     # a figure stated in whole 万元 (or one decimal) is rounding when the table rounds to it
     rounding = diff <= CENT or _q(expected, _places(st.amount)) == st.amount
-    yield Finding(
-        rule="narrative.amount.rounding" if rounding else "narrative.amount",
-        severity="info" if rounding else "error",
+    yield finding(
+        "narrative.amount",
+        parsed.meta.source,
+        st.line,
+        rounding=rounding,
         table=fig.table_of(st.topic),
         code=_code(st, fig),
-        message=(
-            f"情况说明称“{st.subject}”{_s(st.amount)}万元，表中为{_s(expected)}万元"
-            f"{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
-        ),
         expected=_s(expected),
         actual=_s(st.amount),
-        location=_loc(parsed, st),
+        subject=st.subject,
+        stated=_s(st.amount),
+        table_value=_s(expected),
+        quote=_quote(st),
     )
 
 
@@ -175,18 +173,21 @@ def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterato
     lo = (part - hp) / (base + hb) * HUNDRED - hs
     hi = (part + hp) / (base - hb) * HUNDRED + hs
     rounding = lo <= st.share <= hi
-    yield Finding(
-        rule="narrative.share.rounding" if rounding else "narrative.share",
-        severity="info" if rounding else "error",
+    yield finding(
+        "narrative.share",
+        parsed.meta.source,
+        st.line,
+        rounding=rounding,
         table=fig.table_of(st.topic),
         code=_code(st, fig),
-        message=(
-            f"情况说明称“{st.subject}”占{_s(st.share)}%，按{_s(part)}÷{_s(base)}计算为"
-            f"{_s(shown)}%{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
-        ),
         expected=_s(shown),
         actual=_s(st.share),
-        location=_loc(parsed, st),
+        subject=st.subject,
+        stated=_s(st.share),
+        part=_s(part),
+        base=_s(base),
+        computed=_s(shown),
+        quote=_quote(st),
     )
 
 
@@ -197,20 +198,24 @@ def _growth(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     if amount is None:
         return
     last = amount - st.change
-    common = dict(table=fig.table_of(st.topic), code=_code(st, fig), location=_loc(parsed, st))
+    common = dict(
+        source=parsed.meta.source,
+        line=st.line,
+        table=fig.table_of(st.topic),
+        code=_code(st, fig),
+        subject=st.subject,
+        quote=_quote(st),
+    )
     if last == 0:
         if st.change == 0 and st.growth == 0:
             return  # nothing last year, nothing this year: "增长 0.00%" is the custom
         if st.change != 0:
-            yield Finding(
-                rule="narrative.growth.from_zero",
-                severity="warning",
-                message=(
-                    f"“{st.subject}”上年预算为0（{_s(amount)}−{_s(st.change)}），增长率无从计算，"
-                    f"文中却写增长{_s(st.growth)}%：「{_quote(st)}」"
-                ),
-                expected=None,
+            yield finding(
+                "narrative.growth.from_zero",
                 actual=_s(st.growth),
+                amount=_s(amount),
+                change=_s(st.change),
+                stated=_s(st.growth),
                 **common,
             )
             return
@@ -230,15 +235,15 @@ def _growth(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
             for c in (st.change - hc, st.change + hc)
         ]
         rounding = min(corners) - hg <= st.growth <= max(corners) + hg
-    yield Finding(
-        rule="narrative.growth.rounding" if rounding else "narrative.growth",
-        severity="info" if rounding else "error",
-        message=(
-            f"情况说明称“{st.subject}”增长{_s(st.growth)}%，按增加额{_s(st.change)}÷上年"
-            f"{_s(last)}计算为{_s(computed)}%{'（舍入差异）' if rounding else ''}：「{_quote(st)}」"
-        ),
+    yield finding(
+        "narrative.growth",
+        rounding=rounding,
         expected=_s(computed),
         actual=_s(st.growth),
+        stated=_s(st.growth),
+        change=_s(st.change),
+        last=_s(last),
+        computed=_s(computed),
         **common,
     )
 
@@ -250,18 +255,17 @@ def _negative_base(st: Statement, parsed: Parsed) -> Iterator[Finding]:
     """
     if st.amount is None or st.change is None or st.amount - st.change >= 0:
         return
-    yield Finding(
-        rule="narrative.change.negative_base",
-        severity="error",
-        table=None,
+    yield finding(
+        "narrative.change.negative_base",
+        parsed.meta.source,
+        st.line,
         code=st.code,
-        message=(
-            f"“{st.subject}”本年{_s(st.amount)}万元、比上年增加{_s(st.change)}万元，"
-            f"意味着上年为{_s(st.amount - st.change)}万元（负数），金额或增减额有误：「{_quote(st)}」"
-        ),
-        expected=None,
         actual=_s(st.change),
-        location=_loc(parsed, st),
+        subject=st.subject,
+        amount=_s(st.amount),
+        change=_s(st.change),
+        last=_s(st.amount - st.change),
+        quote=_quote(st),
     )
 
 
@@ -314,19 +318,20 @@ def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator
         rounding = diff <= CENT * terms
         first = parts[0]
         listing = "+".join(_s(s.change) for s in parts)
-        yield Finding(
-            rule=f"narrative.change.sum{'.rounding' if rounding else ''}",
-            severity="info" if rounding else "error",
+        yield finding(
+            "narrative.change.sum",
+            parsed.meta.source,
+            first.line,
+            rounding=rounding,
             table=fig.table_of(total[0].topic),
-            code=None,
-            message=(
-                f"{name}：各项增减额之和 {listing} = {_s(p)}万元，与所述合计增减额"
-                f"{_s(t)}万元（{total[0].line.where()}“{total[0].subject}”）相差{_s(diff)}万元"
-                f"{'（舍入差异，' + str(terms) + '项）' if rounding else ''}"
-            ),
             expected=_s(t),
             actual=_s(p),
-            location=_loc(parsed, first),
+            name=name,
+            listing=listing,
+            diff=_s(diff),
+            where=total[0].line.where(),
+            subject=total[0].subject,
+            terms=terms,
         )
 
 

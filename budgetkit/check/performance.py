@@ -7,10 +7,10 @@ Rule ids (stable):
 - `performance.weights.missing` — some indicators of a weighted table have no weight: `warning`.
 - `performance.weights.absent` — no table of the document prints weights (e.g. Shanghai 2023's
   填报表): one `info` per document; that template has no weights, it is not a defect.
-- `performance.funds.total` / `performance.funds.rounding` — a project's 财政拨款 (+ 上年结转
+- `performance.funds.total` (`.rounding`) — a project's 财政拨款 (+ 上年结转
   where printed) + 其他资金 ≠ its 年度预算总额: `error` (an arithmetic identity inside one table), `info` when within
   rounding.
-- `performance.cost.total` / `performance.cost.rounding` — the money 成本指标 (≤ x 万元) of a
+- `performance.cost.total` (`.rounding`) — the money 成本指标 (≤ x 万元) of a
   project add up to its budget. Their sum above the budget is an `error` (the cost caps allow
   more than is budgeted); below it a `warning` (the listed cost items may cover only part of
   the budget, which templates allow, so it is not proof of a wrong figure).
@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..catalog.rules import finding
 from ..extract.performance import parse_target
 from ..model import Amount, Finding, Indicator, Parsed, TargetTable
 from ..money import UNITS, fmt_wan, to_wan
@@ -57,17 +58,12 @@ def check(parsed: Parsed) -> Iterator[Finding]:
             yield from _target(t, ind, src)
     if parsed.targets and not weighted:
         t = parsed.targets[0]
-        yield _finding(
-            "performance.weights.absent", "info", t, src, t.line,
-            f"本文件 {len(parsed.targets)} 张绩效目标表均未列指标分值权重（该模板不设权重），未检查权重合计。",
-        )  # fmt: skip
+        yield _finding("performance.weights.absent", t, src, t.line, n=len(parsed.targets))
     yield from _budget(parsed, src)
 
 
-def _finding(rule, severity, t: TargetTable, src, line, message, expected=None, actual=None):
-    return Finding(
-        rule, severity, TABLE, t.name, message, expected, actual, f"{src}:{line.where()}"
-    )
+def _finding(rule, t: TargetTable, src, line, **params) -> Finding:
+    return finding(rule, src, line, table=TABLE, code=t.name, project=t.name, **params)
 
 
 def _num(d: Decimal) -> str:
@@ -81,42 +77,32 @@ def _weights(t: TargetTable, src: str) -> Iterator[Finding]:
     missing = [i for i in t.indicators if i.weight is None]
     if missing:
         yield _finding(
-            "performance.weights.missing", "warning", t, src, missing[0].line,
-            f"「{t.name}」绩效目标表有 {len(missing)} 个指标未列分值权重（如「{missing[0].level3}」）。",
+            "performance.weights.missing", t, src, missing[0].line,
+            n=len(missing), indicator=missing[0].level3,
         )  # fmt: skip
     total = sum(weights, Decimal(0))
     if total == 100:
         return
-    if total == 90:
-        msg = (
-            f"「{t.name}」绩效目标表各指标分值权重合计 {_num(total)} 分，不是 100 分："
-            "按惯例另 10 分留给预算执行率指标（评价时计分，表中不列），不视为错误。"
-        )
-        yield _finding("performance.weights.total", "info", t, src, t.line, msg, "100", _num(total))
-        return
-    msg = f"「{t.name}」绩效目标表各指标分值权重合计 {_num(total)} 分，应为 100 分（或留 10 分给预算执行率时为 90 分）。"
-    yield _finding("performance.weights.total", "warning", t, src, t.line, msg, "100", _num(total))
+    reserved = total == 90
+    yield _finding(
+        "performance.weights.total", t, src, t.line,
+        severity="info" if reserved else None, variant="reserved" if reserved else None,
+        expected="100", actual=_num(total),
+    )  # fmt: skip
 
 
-def _compare(rule, t, src, line, expected, terms, msg_head, over="error", under="error"):
+def _compare(rule, t, src, line, expected, terms, over="error", under="error", **params):
     """Exact comparison of a sum of terms with a stated amount (万元, with printed unit)."""
     actual = sum((v for v, _ in terms), Decimal(0))
     diff = actual - expected
     if diff == 0:
         return
     tol = sum((tolerance(1, u) for _, u in terms), Decimal(0))  # 0.01 per term, printed unit
-    parts = " + ".join(fmt_wan(v) for v, _ in terms)
-    msg = f"{msg_head}：{parts} = {fmt_wan(actual)} 万元，表列 {fmt_wan(expected)} 万元，相差 {fmt_wan(diff)} 万元"
-    if abs(diff) <= tol:
-        yield _finding(
-            rule + ".rounding", "info", t, src, line, msg + "（在四舍五入误差内）。",
-            fmt_wan(expected), fmt_wan(actual),
-        )  # fmt: skip
-    else:
-        sev = over if diff > 0 else under
-        yield _finding(
-            rule + ".total", sev, t, src, line, msg + "。", fmt_wan(expected), fmt_wan(actual)
-        )
+    yield _finding(
+        rule, t, src, line, expected=expected, actual=actual,
+        rounding=abs(diff) <= tol, severity=over if diff > 0 else under,
+        parts=" + ".join(fmt_wan(v) for v, _ in terms), **params,
+    )  # fmt: skip
 
 
 def _funds(t: TargetTable, src: str) -> Iterator[Finding]:
@@ -127,10 +113,7 @@ def _funds(t: TargetTable, src: str) -> Iterator[Finding]:
     if t.carryover is not None:
         terms.insert(1, (t.carryover, "万元"))
         names = "财政拨款 + 上年结转 + 其他资金"
-    yield from _compare(
-        "performance.funds", t, src, t.line, t.total, terms,
-        f"「{t.name}」项目资金：{names} 不等于年度预算总额",
-    )  # fmt: skip
+    yield from _compare("performance.funds.total", t, src, t.line, t.total, terms, names=names)
 
 
 def _costs(t: TargetTable, src: str) -> Iterator[Finding]:
@@ -148,17 +131,15 @@ def _costs(t: TargetTable, src: str) -> Iterator[Finding]:
         return
     terms = [(to_wan(i.value, i.unit), i.unit) for i in costs]  # type: ignore[arg-type]
     yield from _compare(
-        "performance.cost", t, src, costs[0].line, t.total, terms,
-        f"「{t.name}」成本指标金额合计不等于项目年度预算", over="error", under="warning",
-    )  # fmt: skip
+        "performance.cost.total", t, src, costs[0].line, t.total, terms, under="warning"
+    )
 
 
 def _target(t: TargetTable, ind: Indicator, src: str) -> Iterator[Finding]:
     if ind.value is None:
         yield _finding(
-            "performance.target.unmeasurable", "info", t, src, ind.line,
-            f"「{t.name}」指标「{ind.level3}」的指标值「{ind.target}」没有可衡量的数值（定性指标）。",
-            None, ind.target,
+            "performance.target.unmeasurable", t, src, ind.line,
+            actual=ind.target, indicator=ind.level3, target=ind.target,
         )  # fmt: skip
         return
     if (
@@ -172,17 +153,17 @@ def _target(t: TargetTable, ind: Indicator, src: str) -> Iterator[Finding]:
         return
     if ind.unit and p_unit and ind.unit != p_unit:
         yield _finding(
-            "performance.target.prior_unit", "info", t, src, ind.line,
-            f"「{t.name}」指标「{ind.level3}」指标值「{ind.target}」与上年完成值「{ind.prior}」单位不同，未作比较。",
-            ind.prior, ind.target,
+            "performance.target.prior_unit", t, src, ind.line,
+            expected=ind.prior, actual=ind.target,
+            indicator=ind.level3, target=ind.target, prior=ind.prior,
         )  # fmt: skip
         return
     if ind.value < prior:
         unit = ind.unit or p_unit or ""
         yield _finding(
-            "performance.target.below_prior", "warning", t, src, ind.line,
-            f"「{t.name}」指标「{ind.level3}」目标 {ind.operator}{_num(ind.value)}{unit} 低于上年完成值 {_num(prior)}{unit}。",
-            _num(prior), _num(ind.value),
+            "performance.target.below_prior", t, src, ind.line,
+            expected=_num(prior), actual=_num(ind.value),
+            indicator=ind.level3, operator=ind.operator, unit=unit,
         )  # fmt: skip
 
 
@@ -205,10 +186,8 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
     for t in dept if total is not None else ():
         if t.total != total.value:
             yield _finding(
-                "performance.budget.mismatch", "warning", t, src, t.line,
-                f"部门整体绩效目标表资金总额 {fmt_wan(t.total)} 万元，与支出预算表合计 {fmt_wan(total.value)} 万元"
-                f"（{src}:{total.line.where()}）不一致。",
-                fmt_wan(total.value), fmt_wan(t.total),
+                "performance.budget.mismatch", t, src, t.line,
+                expected=total.value, actual=t.total, where=f"{src}:{total.line.where()}",
             )  # fmt: skip
     for fact in parsed.facts:
         if fact.topic != "performance" or fact.item not in NARRATIVE_SUMS:
@@ -221,10 +200,9 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
         actual = sum(values, Decimal(0))
         if actual != fact.value:
             parts = " + ".join(fmt_wan(v) for v in values)
-            yield Finding(
-                "performance.budget.mismatch", "warning", TABLE, None,
-                f"情况说明称{label} {fmt_wan(fact.value)} 万元，绩效目标表合计 {parts} = {fmt_wan(actual)} 万元。",
-                fmt_wan(fact.value), fmt_wan(actual), f"{src}:{fact.line.where()}",
+            yield finding(
+                "performance.budget.mismatch", src, fact.line, table=TABLE, variant="narrative",
+                expected=fact.value, actual=actual, label=label, parts=parts,
             )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalog.rules import finding
 from ..model import Finding, Parsed
 
 #: (rule, 概况 category, narrative fact items for an increase and a decrease, label)
@@ -38,15 +39,15 @@ def check(parsed: Parsed) -> Iterator[Finding]:
         n = sum(s.count for s in parts)
         if n != total.count:
             listing = "+".join(f"{s.category}{s.count}" for s in parts)
-            yield Finding(
-                rule="profile.staff.sum",
-                severity="error",
-                table=None,
-                code=None,
-                message=f"实有人数{total.count}人，但{listing}={n}人",
+            yield finding(
+                "profile.staff.sum",
+                src,
+                total.line,
                 expected=str(n),
                 actual=str(total.count),
-                location=f"{src}:{total.line.where()}",
+                total=total.count,
+                listing=listing,
+                sum=n,
             )
     for rule, category, up, down, label in INCREASES:
         stated = by.get(category)
@@ -61,17 +62,19 @@ def check(parsed: Parsed) -> Iterator[Finding]:
         if not wrong:
             continue
         f, v = wrong[0]
-        yield Finding(
-            rule=rule,
-            severity="warning",
-            table=None,
-            code=None,
-            message=(
-                f"概况称{category}{stated.count}人、增加{stated.increase}人"
-                f"（{stated.line.where()}），情况说明称{label}增加{v}名"
-                f"（共{len(wrong)}处，首见{f.line.where()}：「{f.sentence[:60]}」）"
-            ),
+        yield finding(
+            rule,
+            src,
+            f.line,
             expected=str(stated.increase),
             actual=str(v),
-            location=f"{src}:{f.line.where()}",
+            category=category,
+            count=stated.count,
+            increase=stated.increase,
+            stated_at=stated.line.where(),
+            label=label,
+            value=v,
+            n=len(wrong),
+            first_at=f.line.where(),
+            quote=f.sentence[:60],
         )

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..model import Amount, Parsed
+from ..reader.lines import Line
 
 
 @dataclass(slots=True)
 class Row:
+    """One printed row of a canonical table: its label and its amounts by measure."""
+
     table: str
     side: str | None
     code: str | None
     item: str | None
     name: str
     unit: str
-    line: object
+    line: Line
     values: dict[str, Amount] = field(default_factory=dict)
 
     def get(self, measure: str) -> Decimal:
@@ -58,24 +60,6 @@ def total_row(rows: list[Row], side: str | None = None) -> Row | None:
     )
 
 
-CENT = Decimal("0.01")
-WHOLE = Decimal(1)
-
-
-def rounding_step(amounts: Iterable[Amount | None]) -> Decimal:
-    """Rounding step, in the printed unit, of a comparison between these printed figures.
-
-    0.01 (分 of 元, or the customary two decimals of 万元), except in 元 tables that print a
-    non-zero figure of the comparison as whole 元: such a figure may be rounded from 分, so a
-    difference of 1 元 per term is rounding (上海: 合计行 基本支出 "22,118,861" over items
-    with 分; rows printed in whole 元 that differ by 1 元 from the sum of their items).
-    """
-    for a in amounts:
-        if a is not None and a.unit == "元" and a.value and "." not in a.printed:
-            return WHOLE
-    return CENT
-
-
 def class_rows(rows: list[Row], side: str | None = None) -> list[Row]:
     """The 类 rows (3-digit codes) of a table: what its 合计 row sums."""
     return [r for r in rows if r.code and len(r.code) == 3 and (side is None or r.side == side)]
@@ -103,7 +87,3 @@ def derived_total(rows: list[Row], side: str | None = None) -> Row | None:
             printed = a.printed if prev is None or "." in a.printed else prev.printed
             d.values[m] = replace(a, value=value, printed=printed, code=None, item="total")
     return d
-
-
-def where(parsed: Parsed, line) -> str:
-    return f"{parsed.meta.source}:{line.where()}"

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from ..catalog import catalog, norm_label
 from ..model import Amount, Finding, Parsed
-from .compare import compare
-from .rows import Row, columns, rounding_step, rows_by_table, total_row, where
+from .compare import compare, rounding_step
+from .rows import Row, columns, rows_by_table, total_row
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -25,10 +25,11 @@ def _sum_finding(
     row: Row,
     measure: str,
     parts: list[Amount],
+    /,
     *,
     table: str,
     code: str | None,
-    message: str,
+    **params,
 ) -> Finding | None:
     """Compare `row`'s `measure` with the sum of `parts` (blank cells count as zero)."""
     if measure not in row.values and not parts:
@@ -39,11 +40,12 @@ def _sum_finding(
         sum((a.value for a in parts), Decimal(0)),
         max(len(parts), 1),
         row.unit,
+        source=parsed.meta.source,
+        line=row.line,
         table=table,
         code=code,
-        message=message,
-        location=where(parsed, row.line),
         step=rounding_step([row.values.get(measure), *parts]),
+        **params,
     )
 
 
@@ -71,7 +73,10 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                     [r.values[p] for p in used if r.has(p)],
                     table=table,
                     code=r.code,
-                    message=f"《{title}》“{_label(r)}”行：{cat.measures[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
+                    title=title,
+                    row=_label(r),
+                    target=cat.measures[target]["zh"],
+                    parts=names,
                 )
                 if f:
                     yield f
@@ -115,7 +120,9 @@ def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Itera
                 kids_m,
                 table=table,
                 code=parent,
-                message=f"《{title}》“{label}”{catalog().measures.get(m, {}).get('zh', m)} {{expected}} ≠ 下级科目之和 {{actual}}（差 {{diff}} 万元）",
+                title=title,
+                row=label,
+                measure=catalog().measures.get(m, {}).get("zh", m),
             )
             if f:
                 yield f
@@ -145,7 +152,9 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
                 found,
                 table=table,
                 code=target,
-                message=f"《{title}》{catalog().items[target]['zh']} {{expected}} ≠ {names} {{actual}}（差 {{diff}} 万元）",
+                title=title,
+                item=catalog().items[target]["zh"],
+                parts=names,
             )
             if f:
                 yield f
@@ -173,7 +182,8 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             [r.values["total"] for r in top if r.has("total")],
             table=table,
             code=None,
-            message=f"《{title}》{tot.name} {{expected}} ≠ 各项之和 {{actual}}（差 {{diff}} 万元）",
+            title=title,
+            row=tot.name,
         )
         if f:
             yield f
@@ -185,11 +195,12 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             exp.get("total"),
             1,
             inc.unit,
+            source=parsed.meta.source,
+            line=exp.line,
             table=table,
             code=None,
-            message=f"《{title}》收入总计 {{expected}} ≠ 支出总计 {{actual}}（差 {{diff}} 万元）",
-            location=where(parsed, exp.line),
             step=rounding_step([inc.values.get("total"), exp.values.get("total")]),
+            title=title,
         )
         if f:
             yield f

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..catalog import catalog, norm_label
+from ..catalog.rules import finding
 from ..errors import MalformedNumber
 from ..layout import Block
 from ..model import Amount, Finding, TableInfo
@@ -228,33 +229,14 @@ def normalise(
         note=note,
         columns=tuple((c.label, c.role) for c in cols),
     )
-    where = f"{source}:{block.title_line.where()}"
     if table is None:
         findings.append(
-            Finding(
-                "read.table.unrecognised",
-                "warning",
-                None,
-                None,
-                f"未识别的表格《{block.title}》：未读取其数据",
-                None,
-                None,
-                where,
-            )
+            finding("read.table.unrecognised", source, block.title_line, title=block.title)
         )
         return [], info, findings
     if unit not in UNITS:
         findings.append(
-            Finding(
-                "read.unit.missing",
-                "error",
-                table,
-                None,
-                f"《{block.title}》未注明金额单位（单位：万元/元），未读取其数据",
-                None,
-                None,
-                where,
-            )
+            finding("read.unit.missing", source, block.title_line, table=table, title=block.title)
         )
         return [], info, findings
     two_sided = catalog().tables[table].two_sided
@@ -283,20 +265,21 @@ def normalise(
                 code = _code_from_context(code_cells, last_code.get(k))
                 printed = " ".join(c for c in code_cells if c)
                 findings.append(
-                    Finding(
+                    finding(
                         "table.code.malformed",
-                        "error",
-                        table,
-                        code,
-                        f"《{block.title}》“{label}”行的科目编码印作“{printed}”（{bad}）"
-                        + (
-                            f"；按上一行的类/款读作 {code}"
-                            if code
-                            else "；无法确定科目，该行不参与科目核对"
-                        ),
-                        code,
-                        printed,
-                        loc,
+                        source,
+                        line,
+                        table=table,
+                        code=code,
+                        expected=code,
+                        actual=printed,
+                        title=block.title,
+                        row=label,
+                        printed=printed,
+                        why=bad,
+                        outcome=f"按上一行的类/款读作 {code}"
+                        if code
+                        else "无法确定科目，该行不参与科目核对",
                     )
                 )
             elif code is None and any(code_cells):
@@ -312,15 +295,17 @@ def normalise(
                     value = parse_amount(text, loc)
                 except MalformedNumber:
                     findings.append(
-                        Finding(
+                        finding(
                             "read.number.malformed",
-                            "error",
-                            table,
-                            code,
-                            f"《{block.title}》“{label}”行“{c.label}”栏的数字无法识别：{text!r}",
-                            None,
-                            text,
-                            loc,
+                            source,
+                            line,
+                            table=table,
+                            code=code,
+                            actual=text,
+                            title=block.title,
+                            row=label,
+                            label=c.label,
+                            printed=text,
                         )
                     )
                     continue
@@ -330,15 +315,18 @@ def normalise(
                     if c.index not in reported:
                         reported.add(c.index)
                         findings.append(
-                            Finding(
+                            finding(
                                 "read.column.unknown",
-                                "warning",
-                                table,
-                                code,
-                                f"《{block.title}》第{c.index + 1}栏“{c.label or '?'}”含义未识别，其数据未读取（如 {label} {text}）",
-                                None,
-                                text,
-                                loc,
+                                source,
+                                line,
+                                table=table,
+                                code=code,
+                                actual=text,
+                                title=block.title,
+                                column=c.index + 1,
+                                label=c.label or "?",
+                                row=label,
+                                printed=text,
                             )
                         )
                     continue

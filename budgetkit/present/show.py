@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalog.rules import SEVERITIES
 from ..money import fmt_wan
 
 CSS = """<style>
@@ -198,7 +199,7 @@ def table(
     )
 
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def findings(df: pd.DataFrame):
@@ -208,7 +209,10 @@ def findings(df: pd.DataFrame):
     out = df.copy()
     out["_o"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.sort_values(["_o", "rule"], kind="stable")
-    out["where"] = out["location"].map(lambda s: str(s).rsplit(":", 1)[-1] if s else "")
+    out["where"] = [
+        "" if pd.isna(ln) else (f"p.{int(pg)} l.{int(ln)}" if pd.notna(pg) else f"line {int(ln)}")
+        for pg, ln in zip(out["page"], out["line"], strict=True)
+    ]
     return table(
         out,
         {"severity": "严重程度", "rule": "规则", "message": "说明", "where": "位置"},

@@ -34,13 +34,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..catalog.rules import SEVERITIES
+
 NOTEBOOKS = ("structure", "trend", "performance")
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
 WARM_UP = "import budgetkit.present.charts, budgetkit.present.show, budgetkit.analysis, pandas"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 #: Bump when the runner's outputs change shape, so old stamps stop counting as up to date.
 RUNNER_VERSION = "1"
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass
