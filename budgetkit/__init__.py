@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["read", "load", "Document", "__version__"]
+__all__ = ["read", "load", "write", "Document", "__version__"]
 
 
 def read(path):
@@ -24,6 +24,13 @@ def load(directory):
     from .store import load as _load
 
     return _load(directory)
+
+
+def write(docs, out):
+    """Write documents to a folder as `budgetkit parse` does (CSV + Parquet + datapackage.json)."""
+    from .store import write as _write
+
+    return _write(docs, out)
 
 
 def __getattr__(name):

@@ -45,37 +45,23 @@ def _meta_json(meta) -> dict:
 
 
 def cmd_summary(args) -> int:
-    from .figures import key_figures
+    from .catalog.fields import fields
+    from .document import Document
 
-    parsed = _parse(args.path)
-    figs = {k: fmt_wan(v) for k, v in key_figures(parsed).items()}
-    m = parsed.meta
-    out = {
-        "department": m.department,
-        "year": m.year,
-        "kind": m.kind,
-        "unit_as_printed": m.unit_as_printed,
-        **figs,
-    }
+    doc = Document(_parse(args.path))
+    out = doc.summary()
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
-
-    labels = {
-        "income_total": "收入总计",
-        "expenditure_total": "支出总计",
-        "basic_expenditure": "基本支出",
-        "project_expenditure": "项目支出",
-        "fiscal_appropriation": "财政拨款",
-        "gpb_appropriation": "一般公共预算拨款",
-        "three_public_total": "“三公”经费",
-    }
+    m = doc.meta
     print(
         f"{m.department}  {m.year} 年{'预算' if m.kind == 'budget' else '决算'}  (表格单位：{m.unit_as_printed})"
     )
-    for k, label in labels.items():
-        v = figs[k]
-        print(f"  {label:<12}{(v + ' 万元') if v is not None else '—':>20}")
+    for key, spec in fields().figures.items():
+        v = out[key]
+        print(f"  {spec.zh:<12}{(v + ' 万元') if v is not None else '—':>20}")
+    for w in out["warnings"]:
+        print(f"  ! {fields().figures[w['figure']].zh}: {w['reason']}")
     return EXIT_OK
 
 
@@ -105,51 +91,25 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if any(f.severity == "error" for f in found) else EXIT_OK
 
 
-AMOUNT_COLUMNS = (
-    "table",
-    "code",
-    "name",
-    "measure",
-    "amount",
-    "side",
-    "item",
-    "level",
-    "printed",
-    "unit",
-    "file",
-    "page",
-    "line",
-)
-
-
-def amount_rows(parsed):
-    for a in parsed.amounts:
-        yield {
-            "table": a.table,
-            "code": a.code or "",
-            "name": a.name,
-            "measure": a.measure,
-            "amount": fmt_wan(a.value),
-            "side": a.side or "",
-            "item": a.item or "",
-            "level": a.level or "",
-            "printed": a.printed,
-            "unit": a.unit,
-            "file": parsed.meta.source,
-            "page": a.line.page or "",
-            "line": a.line.lineno,
-        }
-
-
 def cmd_amounts(args) -> int:
-    parsed = _parse(args.path)
+    from .document import Document
+
+    df = Document(_parse(args.path)).amounts
+    rows = [
+        {k: ("" if _missing(v) else fmt_wan(v) if k == "amount" else v) for k, v in r.items()}
+        for r in df.to_dict("records")
+    ]
     if args.format == "json":
-        print(json.dumps(list(amount_rows(parsed)), ensure_ascii=False, indent=1))
+        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
         return EXIT_OK
-    w = csv.DictWriter(sys.stdout, fieldnames=AMOUNT_COLUMNS, lineterminator="\n")
+    w = csv.DictWriter(sys.stdout, fieldnames=list(df.columns), lineterminator="\n")
     w.writeheader()
-    w.writerows(amount_rows(parsed))
+    w.writerows(rows)
     return EXIT_OK
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or str(v) in ("<NA>", "nan")
 
 
 def cmd_parse(args) -> int:

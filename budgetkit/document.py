@@ -7,17 +7,20 @@ built on first access and cached. `check()` runs every identity (see `checks`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
 from .catalog import catalog
+from .catalog.fields import view as fields_of
 from .errors import NotADisclosure
 from .extract import glossary, narrative, performance, profile
 from .extract.meta import extract_meta
 from .extract.tables import normalise
+from .figures import Figure, headline
 from .layout import segment
-from .model import Amount, Fact, Finding, Indicator, Parsed, Staffing, Statement, TargetTable, Term
+from .model import Amount, Finding, Parsed
+from .money import fmt_wan
 from .reader import read_source
 
 MIN_TABLES = 2  # fewer recognised tables than this: not a budget disclosure
@@ -56,6 +59,18 @@ def _where(line) -> dict:
     return {"page": line.page, "line": line.lineno}
 
 
+_DTYPES = {"integer": "Int64", "boolean": "boolean"}
+
+
+def frame(view: str, rows: list[dict]):
+    """A DataFrame of a declared view (data/fields.toml): its columns, in order, and types."""
+    import pandas as pd
+
+    v = fields_of(view)
+    df = pd.DataFrame(rows, columns=v.columns)
+    return df.astype({f.name: _DTYPES[f.type] for f in v.fields if f.type in _DTYPES})
+
+
 class Document:
     """A parsed disclosure. Attributes are DataFrames unless noted; money is `Decimal` 万元."""
 
@@ -67,13 +82,14 @@ class Document:
         m = self.meta
         return f"<Document {m.department} {m.year} {m.kind} ({len(self.parsed.amounts)} amounts)>"
 
+    def _file(self, line) -> dict:
+        return {"file": self.meta.source, **_where(line)}
+
     # -- tables ---------------------------------------------------------------------------
     @cached_property
     def amounts(self):
-        """Long table of every figure: table, side, code, level, item, name, measure, amount…"""
-        import pandas as pd
-
-        file = self.meta.source
+        """Long table of every figure: table, side, row, code, level, item, name, measure,
+        amount (万元), printed, unit, file, page, line."""
         rows = [
             {
                 "table": a.table,
@@ -87,30 +103,11 @@ class Document:
                 "amount": a.value,
                 "printed": a.printed,
                 "unit": a.unit,
-                "file": file,
-                **_where(a.line),
+                **self._file(a.line),
             }
             for a in self.parsed.amounts
         ]
-        cols = [
-            "table",
-            "side",
-            "row",
-            "code",
-            "level",
-            "item",
-            "name",
-            "measure",
-            "amount",
-            "printed",
-            "unit",
-            "file",
-            "page",
-            "line",
-        ]
-        return pd.DataFrame(rows, columns=cols).astype(
-            {"level": "Int64", "page": "Int64", "row": "int64"}
-        )
+        return frame("amounts", rows)
 
     def table(self, table_id: str):
         """One canonical table, wide: a row per printed row, a Decimal column per measure."""
@@ -138,7 +135,7 @@ class Document:
         measures = [m for m in spec.measures if m in present] + sorted(present - set(spec.measures))
         cols = ["side", "code", "level", "item", "name", *measures, "page", "line"]
         df = pd.DataFrame(list(rows.values()), columns=cols)
-        return df.astype({"level": "Int64", "page": "Int64"})
+        return df.astype({"level": "Int64", "page": "Int64", "line": "Int64"})
 
     @property
     def tables(self) -> dict:
@@ -148,45 +145,39 @@ class Document:
     @cached_property
     def table_index(self):
         """What was found for each table: id, title, unit, empty, note, location."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [
-                {
-                    "table": t.table,
-                    "title": t.title,
-                    "unit": t.unit,
-                    "empty": t.empty,
-                    "note": t.note,
-                    "file": self.meta.source,
-                    **_where(t.line),
-                }
-                for t in self.parsed.tables
-            ],
-            columns=["table", "title", "unit", "empty", "note", "file", "page", "line"],
-        )
+        rows = [
+            {
+                "table": t.table,
+                "title": t.title,
+                "unit": t.unit,
+                "empty": t.empty,
+                "note": t.note,
+                **self._file(t.line),
+            }
+            for t in self.parsed.tables
+        ]
+        return frame("table_index", rows)
 
     # -- prose ----------------------------------------------------------------------------
-    def _records(self, records, cls, drop=("line",)):
-        """Records → DataFrame with provenance columns; empty but with its columns when none."""
-        import pandas as pd
-
-        names = [f.name for f in fields(cls) if f.name not in drop]
-        rows = [
-            {**{n: getattr(r, n) for n in names}, "file": self.meta.source, **_where(r.line)}
-            for r in records
-        ]
-        return pd.DataFrame(rows, columns=[*names, "file", "page", "line"])
+    def _records(self, view: str, records, **extra):
+        """Records → the view's DataFrame (provenance added); its columns even when empty."""
+        cols = [c for c in fields_of(view).columns if c not in ("file", "page", "line")]
+        rows = []
+        for r in records:
+            row = {c: getattr(r, c, None) for c in cols}
+            row.update({k: f(r) for k, f in extra.items()})
+            rows.append({**row, **self._file(r.line)})
+        return frame(view, rows)
 
     @cached_property
     def statements(self):
         """Narrative statements: subject, amount, share, change, growth, reason, sentence."""
-        return self._records(self.parsed.statements, Statement)
+        return self._records("statements", self.parsed.statements)
 
     @cached_property
     def facts(self):
         """Other figures from the prose: procurement, assets, 机关运行经费, performance counts."""
-        return self._records(self.parsed.facts, Fact)
+        return self._records("facts", self.parsed.facts)
 
     @property
     def profile(self):
@@ -195,54 +186,72 @@ class Document:
 
     @cached_property
     def staffing(self):
-        return self._records(
-            list(self.parsed.profile.staffing) if self.parsed.profile else [], Staffing
-        )
+        prof = self.parsed.profile
+        return self._records("staffing", list(prof.staffing) if prof else [])
 
     @cached_property
     def targets(self):
         """Performance indicators, long: one row per indicator with its table's project."""
-        import pandas as pd
-
-        cols = [f.name for f in fields(Indicator) if f.name != "line"]
         rows = []
+        cols = [c for c in fields_of("targets").columns if c not in ("file", "page", "line")]
         for t in self.parsed.targets:
             for ind in t.indicators:
-                d = {k: getattr(ind, k) for k in cols}
-                rows.append(
-                    {
-                        "kind": t.kind,
-                        "project": t.name,
-                        **d,
-                        "file": self.meta.source,
-                        **_where(ind.line),
-                    }
-                )
-        return pd.DataFrame(rows, columns=["kind", "project", *cols, "file", "page", "line"])
+                row = {c: getattr(ind, c, None) for c in cols}
+                rows.append({**row, "kind": t.kind, "project": t.name, **self._file(ind.line)})
+        return frame("targets", rows)
 
     @cached_property
     def projects(self):
         """Performance target tables: kind, name, owner, unit, total, fiscal, other, goal,
         carryover (上年结转, where printed)."""
-        return self._records(self.parsed.targets, TargetTable, drop=("line", "indicators"))
+        return self._records("projects", self.parsed.targets)
 
     @cached_property
     def glossary(self):
-        return self._records(self.parsed.glossary, Term)
+        return self._records("glossary", self.parsed.glossary)
 
     # -- checks ---------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
+        """Every finding (reading and checks), errors first; computed once."""
+        return list(self._findings)
+
+    @cached_property
+    def _findings(self) -> tuple[Finding, ...]:
         from .check import run_checks
 
-        return run_checks(self.parsed)
+        return tuple(run_checks(self.parsed))
 
     def check(self):
         """Every identity of the disclosure checked: findings DataFrame (rule, severity, …)."""
-        import pandas as pd
+        rows = [{**asdict(f), "location": f.location} for f in self._findings]
+        return frame("findings", rows)
 
-        cols = [*(f.name for f in fields(Finding)), "location"]
-        rows = [{**asdict(f), "location": f.location} for f in self.findings()]
-        return pd.DataFrame(rows, columns=cols).astype({"page": "Int64", "line": "Int64"})
+    # -- headline figures -----------------------------------------------------------------
+    def figures(self) -> list[Figure]:
+        """The headline figures with where each was printed (and whether it is derived or
+        contradicted by an identity of its table)."""
+        return headline(self.parsed, self._findings)
+
+    def summary(self) -> dict:
+        """What `budgetkit summary --json` prints: the document and its headline figures in
+        万元 as exact decimal strings (None when not stated), plus `warnings` naming each
+        figure that is derived rather than printed or whose row fails an identity."""
+        m = self.meta
+        figs = self.figures()
+        out: dict = {
+            "department": m.department,
+            "year": m.year,
+            "kind": m.kind,
+            "unit_as_printed": m.unit_as_printed,
+        }
+        out.update({f.key: fmt_wan(f.value) for f in figs})
+        out["warnings"] = [
+            {"figure": f.key, "reason": reason}
+            for f in figs
+            for reason in (f"derived: {f.derived}" if f.derived else None, f.doubt)
+            if reason
+        ]
+        return out
 
     def figure(
         self,

@@ -1,70 +1,101 @@
-"""Key figures of a disclosure (the `budgetkit summary` numbers), in 万元, exact.
+"""Headline figures of a disclosure (`budgetkit summary`, `Document.summary()`, the reports'
+key figures), in 万元, exact: one definition for the CLI, the library and the notebooks.
 
-Each figure has an ordered list of places it may be printed; the first one the document
-has wins. None when the document does not state it. A classified table printed without a
-合计 row (上海 2024/2025 部门支出预算总表) gives its total as the exact sum of its 类 rows.
+Each figure is declared in data/fields.toml with the places it may be printed; the first
+place the document has wins. A figure that is not printed as such but derived (a classified
+table without a 合计 row gives Σ 类; 财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营) says
+so in `derived`, and one whose row an identity contradicts says so in `doubt`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .catalog import catalog
-from .check.rows import Row, derived_total, rows_by_table
-from .model import Parsed
+from .catalog import Ref
+from .catalog.fields import fields
+from .check.rows import Row, row_of, rows_by_table, value_of
+from .model import Finding, Parsed
 
 
-def rows_by_table_of(parsed: Parsed, table: str) -> list[Row]:
-    return rows_by_table(parsed).get(table, [])
+@dataclass(frozen=True, slots=True)
+class Figure:
+    key: str
+    zh: str
+    en: str
+    value: Decimal | None
+    table: str | None = None
+    page: int | None = None
+    line: int | None = None
+    derived: str | None = None  # why the figure is not a printed cell
+    doubt: str | None = None  # an error finding on the figure's row
 
 
-#: figure → candidate sources (table, side, item or None for the total row, measure).
-KEY_FIGURES: dict[str, tuple[tuple[str, str | None, str, str], ...]] = {
-    "income_total": (("summary", "income", "total", "total"), ("income", None, "total", "total")),
-    "expenditure_total": (
-        ("summary", "expenditure", "total", "total"),
-        ("expenditure", None, "total", "total"),
-    ),
-    "basic_expenditure": (("expenditure", None, "total", "basic"),),
-    "project_expenditure": (("expenditure", None, "total", "project"),),
-    "fiscal_appropriation": (
-        ("fiscal_summary", "income", "fiscal", "total"),
-        ("income", None, "total", "fiscal"),
-        ("summary", "income", "fiscal", "total"),
-    ),
-    "gpb_appropriation": (
-        ("fiscal_summary", "income", "gpb", "total"),
-        ("income", None, "total", "gpb"),
-        ("summary", "income", "gpb", "total"),
-    ),
-    "three_public_total": (("three_public", None, "total", "total"),),
-}
+def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
+    """Every headline figure of the document (value None where it does not state one).
+
+    `findings` (the document's check results) mark a figure whose row fails an identity.
+    """
+    rows = rows_by_table(parsed)
+    errors = [f for f in findings if f.severity == "error"]
+    out = []
+    for spec in fields().figures.values():
+        fig = Figure(spec.key, spec.zh, spec.en, None)
+        for ref in spec.sources:
+            if "+" in ref.row:
+                fig = _sum_of_items(spec, rows, ref) or fig
+                if fig.value is not None:
+                    break
+                continue
+            row = row_of(rows, ref)
+            found = value_of(row, ref.measure) if row else None
+            if row is None or found is None:
+                continue
+            value, how = found
+            if row.name.endswith("（按各类之和）"):
+                how = "no 合计 row printed: sum of the 类 rows"
+            fig = Figure(
+                spec.key,
+                spec.zh,
+                spec.en,
+                value,
+                row.table,
+                row.line.page,
+                row.line.lineno,
+                how,
+                _doubt(row, errors),
+            )
+            break
+        out.append(fig)
+    return out
+
+
+def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:
+    """A figure as the sum of item rows ("gpb+gov_fund+soe"), where at least one is printed."""
+    found = []
+    for item in ref.row.split("+"):
+        row = row_of(rows, replace(ref, row=item))
+        v = value_of(row, ref.measure) if row else None
+        if row is not None and v is not None:
+            found.append((row, v[0]))
+    if not found:
+        return None
+    first = found[0][0]
+    names = "+".join(r.name for r, _ in found)
+    return Figure(
+        spec.key, spec.zh, spec.en, sum((v for _, v in found), Decimal(0)),
+        first.table, first.line.page, first.line.lineno, f"sum of {names}",
+    )  # fmt: skip
+
+
+def _doubt(row: Row, errors: list[Finding]) -> str | None:
+    for f in errors:
+        if f.table == row.table and f.line == row.line.lineno and f.page == row.line.page:
+            return f"{f.rule}: {f.message}"
+    return None
 
 
 def key_figures(parsed: Parsed) -> dict[str, Decimal | None]:
-    found: dict[tuple, Decimal] = {}
-    for a in parsed.amounts:
-        if a.item and not a.code:
-            found.setdefault((a.table, a.side, a.item, a.measure), a.value)
-    out: dict[str, Decimal | None] = {}
-    derived: dict[str, Row | None] = {}
-    for name, places in KEY_FIGURES.items():
-        out[name] = next((found[p] for p in places if p in found), None)
-        if out[name] is not None:
-            continue
-        for table, side, item, measure in places:
-            if item != "total" or catalog().tables[table].classification is None:
-                continue
-            if table not in derived:
-                rows = rows_by_table_of(parsed, table)
-                derived[table] = derived_total(rows, side) if rows else None
-            d = derived[table]
-            if d is not None and d.has(measure):
-                out[name] = d.get(measure)
-                break
-    if out["fiscal_appropriation"] is None and out["gpb_appropriation"] is not None:
-        parts = [found.get(("income", None, "total", m)) for m in ("gov_fund", "soe")]
-        out["fiscal_appropriation"] = out["gpb_appropriation"] + sum(
-            (p for p in parts if p), Decimal(0)
-        )
-    return out
+    """{figure key: value} of the headline figures (None where not stated)."""
+    return {f.key: f.value for f in headline(parsed)}

@@ -12,6 +12,7 @@ import pytest
 
 import budgetkit
 from budgetkit.analysis import indicators, structure, trend
+from budgetkit.money import fmt_wan
 
 from .conftest import SEED, SHANGHAI
 
@@ -130,7 +131,27 @@ def test_procurement_assets_per_staff(doc):
 def test_key_figures(doc):
     k = dict(zip(*structure.key_figures(doc)[["key", "value"]].T.values, strict=True))
     assert k["income_total"] == k["expenditure_total"] == D("342.31")
-    assert k["three_public"] == D("4.96") and k["staff"] == 8
+    assert k["three_public_total"] == D("4.96") and k["staff"] == 8
+
+
+def test_report_key_figures_are_the_summary_figures_of_every_bundled_document():
+    for path in [SEED, *sorted(SHANGHAI.glob("*.pdf"))]:
+        doc = budgetkit.read(path)
+        summary = doc.summary()
+        key = structure.key_figures(doc).set_index("key")["value"]
+        for k, v in summary.items():
+            if k in key.index:
+                assert fmt_wan(key[k]) == v, (path.name, k)
+
+
+def test_a_contradicted_total_is_the_same_everywhere_and_flagged(mutate):
+    # 表1 收入总计 changed to 343.31 (line 109): summary and report once disagreed
+    doc = budgetkit.read(mutate("收入总计\t342.31", "收入总计\t343.31"))
+    summary = doc.summary()
+    key = dict(zip(*structure.key_figures(doc)[["key", "value"]].T.values, strict=True))
+    assert summary["income_total"] == fmt_wan(key["income_total"]) == "343.31"
+    warned = {w["figure"]: w["reason"] for w in summary["warnings"]}
+    assert "table.balance" in warned["income_total"] or "table.side_sum" in warned["income_total"]
 
 
 # -- structure (Shanghai) ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..catalog import catalog
+from ..check.rows import derived_total, rows_by_table
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -95,29 +96,33 @@ def item_label(item: str, language: str = "zh") -> str:
 
 
 def total_row(doc, table: str) -> dict[str, Any] | None:
-    """The 总计/合计 row of a canonical table as a dict, or, when the reader found none, the
-    sum of its 类 rows (`derived` = True). None when the table has no rows."""
-    df = doc.table(table)
-    if df.empty:
+    """The 总计/合计 row of a canonical table as a dict of its measures, or, when the table
+    prints none, the sum of its 类 rows (`derived` = True): `check.rows.derived_total`, the
+    one definition the checks and the headline figures use too. For a two-sided table, the
+    expenditure side (the income side for the income table). None when the table has no rows."""
+    rows = rows_by_table(doc.parsed).get(table)
+    if not rows:
         return None
-    tot = df[(df["item"] == "total") & df["code"].isna()]
-    if "side" in tot and tot["side"].notna().any():
-        tot = tot[tot["side"] != "income"] if table != "income" else tot
-    if len(tot):
-        row = tot.iloc[0].to_dict()
-        row["derived"] = False
-        return row
-    top = df[df["level"] == 1]
-    if top.empty:
+    side = None
+    if catalog().tables[table].two_sided:
+        side = "income" if table == "income" else "expenditure"
+    r = derived_total(rows, side)
+    if r is None:
         return None
-    row = {"name": "合计（由各类加总）", "item": "total", "code": None, "derived": True}
-    for m in df.columns:
-        if m in ("side", "code", "level", "item", "name", "page", "line"):
-            continue
-        vals = [v for v in top[m] if isinstance(v, Decimal)]
-        row[m] = sum(vals, ZERO) if vals else None
-    row["page"], row["line"] = top["page"].iloc[0], top["line"].iloc[0]
-    return row
+    out: dict[str, Any] = {m: a.value for m, a in r.values.items()}
+    filled = {m for row in rows for m in row.values}
+    for m in (r.columns & filled) - set(r.values):
+        out[m] = None  # a blank cell in a column the table fills elsewhere
+    derived = r.name.endswith("（按各类之和）")
+    out.update(
+        name="合计（由各类加总）" if derived else r.name,
+        item="total",
+        code=None,
+        derived=derived,
+        page=r.line.page,
+        line=r.line.lineno,
+    )
+    return out
 
 
 def figure(doc, table: str, measure: str = "total") -> Decimal | None:
@@ -461,19 +466,14 @@ def per_staff(doc, category: str = "在职") -> pd.DataFrame:
 
 
 def key_figures(doc) -> pd.DataFrame:
-    """The headline figures of one document with labels: 收入/支出合计, 基本/项目支出, 财政拨款,
-    一般公共预算, “三公”经费, 机关运行经费, 在职人数."""
+    """The headline figures (the same as `budgetkit summary`: `Document.figures()`), then
+    机关运行经费 and 在职人数: key, label, value, unit, note (derived or doubtful figures)."""
     rows = [
-        ("income_total", "收入合计", figure(doc, "income", "total"), "万元"),
-        ("expenditure_total", "支出合计", figure(doc, "expenditure", "total"), "万元"),
-        ("basic", "基本支出", figure(doc, "expenditure", "basic"), "万元"),
-        ("project", "项目支出", figure(doc, "expenditure", "project"), "万元"),
-        ("fiscal", "财政拨款", figure(doc, "fiscal_summary", "total"), "万元"),
-        ("gpb", "一般公共预算支出", figure(doc, "gpb_expenditure", "total"), "万元"),
-        ("three_public", "“三公”经费", figure(doc, "three_public", "total"), "万元"),
-        ("operating_costs", "机关运行经费", operating_costs(doc)["amount"], "万元"),
-        ("staff", "在职人数", staffing(doc).get("在职"), "人"),
+        (f.key, f.zh, f.value, "万元", f.doubt or (f"推算：{f.derived}" if f.derived else None))
+        for f in doc.figures()
     ]
+    rows.append(("operating_costs", "机关运行经费", operating_costs(doc)["amount"], "万元", None))
+    rows.append(("staff", "在职人数", staffing(doc).get("在职"), "人", None))
     return pd.DataFrame(
-        [r for r in rows if r[2] is not None], columns=["key", "label", "value", "unit"]
+        [r for r in rows if r[2] is not None], columns=["key", "label", "value", "unit", "note"]
     )

@@ -10,42 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..catalog import Cross, Ref, catalog
+from ..catalog import Cross, catalog
 from ..model import Finding, Parsed
 from .compare import coarser, compare, rounding_step
-from .rows import Row, derived_total, rows_by_table
+from .rows import Row, row_of, rows_by_table, value_of
 
 ZERO = Decimal(0)
 
 
-def _row(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
-    """The row a (non row-by-row) reference points at."""
-    rs = [r for r in rows.get(ref.table, []) if not ref.side or r.side in (ref.side, None)]
-    if not rs:
-        return None
-    if ref.row == "total":
-        return derived_total(rs, ref.side or None)
-    if ref.row.startswith("code:"):
-        code = ref.row[5:]
-        return next((r for r in rs if r.code == code), None)
-    return next((r for r in rs if r.item == ref.row and not r.code), None)
-
-
-def _value(row: Row, measure: str) -> Decimal | None:
-    """A measure of a row; None when the row does not print that breakdown at all.
-
-    A measure the row leaves blank while printing others is 0. A measure the table declares
-    as a sum of printed parts (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营) is that sum.
-    """
-    if row.has(measure):
-        return row.get(measure)
-    spec = catalog().tables[row.table]
-    for target, parts in spec.row_sums:
-        if target == measure and any(row.has(p) for p in parts):
-            return sum((row.get(p) for p in parts), ZERO)
-    if measure != "total" and not any(m != "total" for m in row.values):
-        return None
-    return row.get(measure)
+def _value(row: Row | None, measure: str) -> Decimal | None:
+    found = value_of(row, measure) if row else None
+    return found[0] if found else None
 
 
 def _labels(ident: Cross) -> dict[str, str]:
@@ -61,9 +36,9 @@ def _labels(ident: Cross) -> dict[str, str]:
 
 def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Finding]:
     src = parsed.meta.source
-    ra, rb = _row(rows, ident.a), _row(rows, ident.b)
-    va = _value(ra, ident.a.measure) if ra else None
-    vb = _value(rb, ident.b.measure) if rb else None
+    ra, rb = row_of(rows, ident.a), row_of(rows, ident.b)
+    va = _value(ra, ident.a.measure)
+    vb = _value(rb, ident.b.measure)
     if va is None or vb is None:
         if va is not None and ra is not None and ident.b.table in empty and va != 0:
             yield from _empty(parsed, ident, ra, va)

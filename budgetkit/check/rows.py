@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from ..catalog import Ref, catalog
 from ..model import Amount, Parsed
 from ..reader.lines import Line
 
@@ -21,6 +22,7 @@ class Row:
     unit: str
     line: Line
     values: dict[str, Amount] = field(default_factory=dict)
+    columns: frozenset[str] = frozenset()  # measures the table prints as columns
 
     def get(self, measure: str) -> Decimal:
         """Value of a measure; a blank cell counts as zero."""
@@ -33,13 +35,24 @@ class Row:
 
 def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
     """Rows of every table in printed order (two-sided tables: one row per side)."""
+    cols = {t: frozenset(c) for t, c in columns(parsed).items()}
     out: dict[str, dict[tuple, Row]] = {}
     for a in parsed.amounts:
         rows = out.setdefault(a.table, {})
         key = (a.side, a.row, a.item)  # items printed as columns (上海 三公 table) split a row
         r = rows.get(key)
         if r is None:
-            r = rows[key] = Row(a.table, a.side, a.code, a.item, a.name, a.unit, a.line)
+            r = rows[key] = Row(
+                a.table,
+                a.side,
+                a.code,
+                a.item,
+                a.name,
+                a.unit,
+                a.line,
+                {},
+                cols.get(a.table, frozenset()),
+            )
         r.values[a.measure] = a
     return {t: list(rows.values()) for t, rows in out.items()}
 
@@ -87,3 +100,35 @@ def derived_total(rows: list[Row], side: str | None = None) -> Row | None:
             printed = a.printed if prev is None or "." in a.printed else prev.printed
             d.values[m] = replace(a, value=value, printed=printed, code=None, item="total")
     return d
+
+
+def row_of(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
+    """The row a reference points at: the total row (or Σ 类), an item's row, or a code's."""
+    rs = [r for r in rows.get(ref.table, []) if not ref.side or r.side in (ref.side, None)]
+    if not rs:
+        return None
+    if ref.row == "total":
+        return derived_total(rs, ref.side or None)
+    if ref.row.startswith("code:"):
+        code = ref.row[5:]
+        return next((r for r in rs if r.code == code), None)
+    return next((r for r in rs if r.item == ref.row and not r.code), None)
+
+
+def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
+    """(value, how it was derived or None) of a measure of a row; None when the row does not
+    print that breakdown at all.
+
+    A cell left blank in a column the table prints is 0. A measure the table does not print
+    but declares as a sum of printed parts (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营)
+    is that sum.
+    """
+    if row.has(measure) or measure in row.columns:
+        return row.get(measure), None
+    spec = catalog().tables[row.table]
+    for target, parts in spec.row_sums:
+        printed = [p for p in parts if p in row.columns or row.has(p)]
+        if target == measure and printed:
+            names = "+".join(catalog().measures[p]["zh"] for p in printed)
+            return sum((row.get(p) for p in printed), Decimal(0)), f"sum of {names}"
+    return None

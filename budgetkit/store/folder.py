@@ -24,39 +24,16 @@ from pathlib import Path
 
 from .. import __version__, model
 from ..catalog import catalog
+from ..catalog.fields import fields as fields_of
 from ..errors import StoreError
 from ..reader.lines import Line
 
-#: Views of a Document written besides the canonical tables (attribute → description).
-VIEWS = {
-    "amounts": "Every figure of every table, long form, with provenance",
-    "table_index": "Tables found: canonical id, title as printed, unit, declared empty",
-    "statements": "情况说明 statements: subject, amount, share, change, growth, reason",
-    "facts": "Other figures of the narrative: procurement, assets, 机关运行经费, performance counts",
-    "targets": "绩效目标 indicators (一级/二级/三级指标, target, weight, prior-year value)",
-    "projects": "绩效目标 tables: project, owner, funds, overall goal",
-    "staffing": "编制数, 实有人数, 在职/退休/离休 and their increase",
-    "glossary": "名词解释: term → explanation as the document defines it",
-    "findings": "Check findings: rule, severity, table, code, message, expected, actual, location",
-}
-_TYPES = {
-    "amount": "number",
-    "value": "number",
-    "share": "number",
-    "change": "number",
-    "growth": "number",
-    "weight": "number",
-    "total": "number",
-    "fiscal": "number",
-    "other": "number",
-    "carryover": "number",
-    "level": "integer",
-    "page": "integer",
-    "line": "integer",
-    "row": "integer",
-    "count": "integer",
-    "increase": "integer",
-    "empty": "boolean",
+#: Frictionless type of each fields.toml type (money stays exact text in CSV: "number").
+_FRICTIONLESS = {
+    "decimal": "number",
+    "number": "number",
+    "integer": "integer",
+    "boolean": "boolean",
 }
 
 
@@ -101,10 +78,14 @@ def _dec(obj):
 # -- writing -------------------------------------------------------------------------------
 def _schema(df) -> dict:
     cat = catalog()
+    declared = fields_of().fields
     out = []
     for col in df.columns:
-        title = cat.measures.get(col, {}).get("zh")
-        typ = _TYPES.get(col, "number" if col in cat.measures else "string")
+        f = declared.get(col)
+        if col in cat.measures:
+            typ, title = "number", cat.measures[col]["zh"]
+        else:
+            typ, title = _FRICTIONLESS.get(f.type, "string") if f else "string", f.zh if f else None
         out.append({"name": col, "type": typ, **({"title": title} if title else {})})
     return {"fields": out}
 
@@ -115,8 +96,8 @@ def _frames(doc) -> dict[str, tuple[object, str]]:
         f"table_{t}": (doc.table(t), f"{cat.tables[t].zh} ({cat.tables[t].en}), 万元")
         for t in dict.fromkeys(i.table for i in doc.parsed.tables if i.table)
     }
-    for name, desc in VIEWS.items():
-        frames[name] = (doc.check() if name == "findings" else getattr(doc, name), desc)
+    for name, v in fields_of().views.items():
+        frames[name] = (doc.check() if name == "findings" else getattr(doc, name), v.description)
     return frames
 
 
