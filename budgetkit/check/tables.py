@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..catalog import catalog, norm_label
+from ..catalog import catalog
+from ..extract.labels import norm_label
 from ..model import Amount, Finding, Parsed
 from .compare import compare, rounding_step
 from .rows import Row, columns, rows_by_table, total_row
