@@ -56,6 +56,7 @@ def parse(path: str | Path) -> Parsed:
     parsed.targets = performance.extract(src.lines)
     parsed.glossary = glossary.extract(layout.prose)
     parsed.contents = list(layout.contents)
+    parsed.stray = list(layout.stray)
     recognised = sum(1 for t in parsed.tables if t.table)
     topical = sum(1 for s in parsed.statements if s.topic and s.amount is not None)
     if recognised < MIN_TABLES and topical < MIN_STATEMENTS and not parsed.targets:
@@ -254,6 +255,14 @@ class Document:
         """Every identity of the disclosure checked: findings DataFrame (rule, severity, …)."""
         rows = [{**asdict(f), "location": f.location} for f in self._findings]
         return frame("findings", rows)
+
+    def coverage(self):
+        """The coverage self-check (`check.coverage.Coverage`): tables recognised and on what
+        evidence, columns mapped, share of printed amounts read and of read amounts that an
+        identity confirms."""
+        from .check.coverage import coverage
+
+        return coverage(self.parsed)
 
     # -- headline figures -----------------------------------------------------------------
     def figures(self) -> list[Figure]:

@@ -68,6 +68,9 @@ class TableInfo:
     evidence: str = ""  # why the block was taken for `table` (or why not)
     known: str | None = None  # a recognised table that is not a money table (performance, …)
     pages: tuple[int, ...] = ()  # pages the table spans
+    cells: int = 0  # printed amount cells in its value columns (for the coverage self-check)
+    read: int = 0  # amounts read from it (they follow the previous table's in Parsed.amounts)
+    unmapped: tuple[str, ...] = ()  # headers of columns that print figures but mean nothing known
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +200,4 @@ class Parsed:
     glossary: list[Term] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
     contents: list = field(default_factory=list)  # layout.Entry: tables a 目录 lists
+    stray: list = field(default_factory=list)  # rows with amounts outside any table (Line)

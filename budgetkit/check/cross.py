@@ -55,6 +55,7 @@ def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Findin
         table=ident.table,
         code=rb.code if ident.b.row.startswith("code:") else None,
         step=rounding_step([ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)]),
+        involved=[ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)],
         item=catalog().items.get(ident.a.row, {}).get("zh", ident.a.row),
         row=rb.name,
         **_labels(ident),
@@ -107,6 +108,10 @@ def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
                     rb[code].values.get(b.measure) if code in rb else None,
                 ]
             ),
+            involved=[
+                ra[code].values.get(a.measure) if code in ra else None,
+                rb[code].values.get(b.measure) if code in rb else None,
+            ],
             row=(rb.get(code) or ra[code]).name,
             **_labels(ident),
         )

@@ -46,6 +46,7 @@ def _sum_finding(
         table=table,
         code=code,
         step=rounding_step([row.values.get(measure), *parts]),
+        involved=[row.values.get(measure), *parts],
         **params,
     )
 
@@ -201,6 +202,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             table=table,
             code=None,
             step=rounding_step([inc.values.get("total"), exp.values.get("total")]),
+            involved=[inc.values.get("total"), exp.values.get("total")],
             title=title,
         )
         if f:

@@ -20,7 +20,7 @@ from ..layout import Block
 from ..model import Amount, Finding, TableInfo
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code
-from .columns import Column, columns_of
+from .columns import ROW_ROLES, Column, columns_of
 from .labels import norm_label, row_item
 
 _UNIT_SUFFIX = ("（本级）", "本级")
@@ -288,7 +288,7 @@ def normalise(
         looks_like_amount(c) and parse_amount(c) for b in block.body for c in b.cells
     )
 
-    def info(columns=()) -> TableInfo:
+    def info(columns=(), cells=0, read=0, unmapped=()) -> TableInfo:
         return TableInfo(
             table=block.table,
             title=block.title,
@@ -301,6 +301,9 @@ def normalise(
             evidence=block.evidence,
             known=block.known,
             pages=tuple(block.pages),
+            cells=cells,
+            read=read,
+            unmapped=tuple(unmapped),
         )
 
     if block.table is None:
@@ -315,4 +318,18 @@ def normalise(
         return [], info(), [f]
     r = _Reader(block, source, unit, tpl, kind, year)
     r.read(department)
-    return r.amounts, info((c.label, c.role) for c in r.cols), r.findings
+    cols = ((c.label, c.role) for c in r.cols)
+    unmapped = [r.cols[i].label or f"第{i + 1}栏" for i in sorted(r.reported)]
+    return r.amounts, info(cols, _cells(block, r.cols), len(r.amounts), unmapped), r.findings
+
+
+def _cells(block: Block, cols: list[Column]) -> int:
+    """Printed amounts in the block's value columns (row-label, skip and subset columns are
+    not values)."""
+    values = {c.index for c in cols if c.role not in ROW_ROLES}
+    n = 0
+    for line in block.body:
+        for j, c in enumerate(line.cells):
+            if j in values and c and looks_like_amount(c):
+                n += 1
+    return n

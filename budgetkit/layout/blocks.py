@@ -67,6 +67,7 @@ class Layout:
     blocks: list[Block]
     prose: list[Line]  # every line not inside a table block, in order
     contents: list[Entry] = field(default_factory=list)
+    stray: list[Line] = field(default_factory=list)  # rows with amounts outside any table
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class _Segmenter:
         self.contents: list[Entry] = []
         self.cur: Block | None = None
         self.label = ""  # a label line seen just before a title
-        self.skip: set[int] = set()  # lines consumed as part of a title
+        self.stray: list[Line] = []
+        self.known_before = False  # the last block was a non-money table (its rows may go on)
 
     # -- titles -----------------------------------------------------------------------
     def _title_at(self, i: int) -> tuple[Title, int] | None:
@@ -230,6 +232,7 @@ class _Segmenter:
         )
         self.blocks.append(self.cur)
         self.label = ""
+        self.known_before = t.known is not None
 
     def _heading_label(self, i: int) -> str:
         """The label of a section heading naming this table just above its title."""
@@ -312,16 +315,21 @@ class _Segmenter:
                 continue
             self._line(line, self.lines[i + 1] if i + 1 < n else None)
             i += 1
-        return Layout(self.blocks, self.prose, self.contents)
+        return Layout(self.blocks, self.prose, self.contents, self.stray)
 
     def _line(self, line: Line, nxt: Line | None) -> None:
         cur = self.cur
         if cur is None:
             self.prose.append(line)
+            amounts = sum(1 for c in line.cells if c and looks_like_amount(c))
+            if line.is_row and not self.known_before and amounts >= 2:
+                self.stray.append(line)
             return
         if line.page is not None and cur.pages and line.page != cur.pages[-1]:
             cur.pages.append(line.page)
         text = _single(line)
+        if text is not None and (unit_of(text, self.tpl) or self.p.department.search(text)):
+            line = Line((text,), line.lineno, line.page)  # a unit line drawn inside the frame
         if line.is_row:
             if is_data_row(line, self.tpl) or _is_total_row(line, self.tpl):
                 cur.body.append(line)
