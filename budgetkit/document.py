@@ -16,6 +16,7 @@ from .catalog.fields import view as fields_of
 from .errors import NotADisclosure
 from .extract import glossary, narrative, performance, profile
 from .extract.meta import cover, extract_meta
+from .extract.prose import Prose
 from .extract.tables import normalise
 from .figures import Figure, headline
 from .layout import segment
@@ -51,10 +52,11 @@ def parse(path: str | Path) -> Parsed:
         parsed.tables.append(info)
         parsed.findings.extend(found)
     names = narrative.names_from(parsed.amounts)
-    parsed.statements, parsed.facts = narrative.extract(layout.prose, names=names)
-    parsed.profile = profile.extract(layout.prose)
+    text = Prose(layout.prose, tpl)  # split into parts and paragraphs once
+    parsed.statements, parsed.facts = narrative.extract(text, names=names, tpl=tpl)
+    parsed.profile = profile.extract(text)
     parsed.targets = performance.extract(src.lines)
-    parsed.glossary = glossary.extract(layout.prose)
+    parsed.glossary = glossary.extract(text)
     parsed.contents = list(layout.contents)
     parsed.stray = list(layout.stray)
     recognised = sum(1 for t in parsed.tables if t.table)

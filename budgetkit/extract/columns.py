@@ -25,6 +25,8 @@ from ..layout import Block
 from .labels import header_role, norm_label, vocab, year_of
 
 ROW_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code", "skip", "subset"})
+#: Roles of the columns that label a row (a header spanning one of them heads a side).
+LABEL_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code"})
 #: Measures that, as a group label above other measures, qualify them (上年结转 › 一般公共预算).
 QUALIFYING_MEASURES = frozenset({"carryover"})
 
@@ -78,7 +80,7 @@ def _paths(rows: list[list[str]], width: int, table: str, tpl: Template) -> list
     for row in spans:
         for label, a, _b in row:
             own[a] = label
-    row_cols = {j for j, lab in own.items() if header_role(table, lab, tpl) in ROW_ROLES}
+    row_cols = {j for j, lab in own.items() if header_role(table, lab, tpl) in LABEL_ROLES}
     paths: list[list[str]] = [[] for _ in range(width)]
     for row in spans:
         for label, a, b in row:

@@ -186,8 +186,12 @@ class _Reader:
                 continue
             if c.role in ("skip", "subset"):
                 continue
+            ratio = c.role is not None and _is_ratio(c.role)
             try:
-                value = parse_amount(text, f"{self.source}:{line.where()}")
+                value = parse_amount(
+                    text.strip().removesuffix("%") if ratio else text,
+                    f"{self.source}:{line.where()}",
+                )
             except MalformedNumber:
                 self.findings.append(
                     finding(
@@ -215,9 +219,9 @@ class _Reader:
                     code=code,
                     name=name,
                     measure=measure,
-                    value=to_wan(value, self.unit),
+                    value=value if ratio else to_wan(value, self.unit),
                     printed=text,
-                    unit=self.unit,
+                    unit="%" if ratio else self.unit,
                     line=line,
                     side=side,
                     row=row,
@@ -248,6 +252,11 @@ class _Reader:
                 outcome=f"按上一行的类/款读作 {code}" if code else "无法确定科目，该行不参与科目核对",
             )
         )  # fmt: skip
+
+
+def _is_ratio(measure: str) -> bool:
+    """A percentage column (增减%, 完成预算%): printed as a percent, not money."""
+    return "pct" in measure.rpartition(".")[0]
 
 
 def _sums_to(first: _Org, rest: list[_Org]) -> bool:
@@ -330,6 +339,6 @@ def _cells(block: Block, cols: list[Column]) -> int:
     n = 0
     for line in block.body:
         for j, c in enumerate(line.cells):
-            if j in values and c and looks_like_amount(c):
+            if j in values and c and looks_like_amount(c.strip().removesuffix("%")):
                 n += 1
     return n
