@@ -24,6 +24,7 @@ class Row:
     values: dict[str, Amount] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # measures the table prints as columns
     org: str | None = None  # the subordinate unit the row belongs to (None: the department)
+    row: int = 0  # printed order within the table
 
     def get(self, measure: str) -> Decimal:
         """Value of a measure; a blank cell counts as zero."""
@@ -53,6 +54,8 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
                 a.line,
                 {},
                 cols.get(a.table, frozenset()),
+                a.org,
+                a.row,
             )
         r.values[a.measure] = a
     return {t: list(rows.values()) for t, rows in out.items()}

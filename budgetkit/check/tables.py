@@ -235,34 +235,68 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
                 yield f
 
 
+#: Rows a summary side adds to its 本年 total to make its grand total (上年结转, 结转下年, …).
+BEYOND_CURRENT = frozenset(
+    {"carryover", "nonfiscal_balance_use", "account_balance", "closing", "distribution"}
+)
+
+
+def _side_parts(srows: list[Row], tot: Row) -> list[tuple[Row, list[Row]]]:
+    """The sums a side of a summary must satisfy: [(total row, its parts)].
+
+    The standard's layout: numbered top lines (一、…) make up 本年收入/支出合计, which with the
+    carry-over lines (上年结转, 结转下年, 结余分配 …) make up the grand total; where no unnumbered
+    本年 row is printed, the numbered top lines (一、本年收入, 二、上年结转) make up the total;
+    without numbering, the 类 rows do.
+    """
+    body = [r for r in srows if r is not tot]
+    numbered = [r for r in body if _TOP_LINE.match(norm_label(r.name))]
+    current = next(
+        (r for r in body if r.item == "current" and not _TOP_LINE.match(norm_label(r.name))), None
+    )
+    if current is not None:
+        before = [r for r in numbered if r.row < current.row]
+        after = [
+            r
+            for r in body
+            if r.row > current.row
+            and (
+                r in numbered
+                or (r.item in BEYOND_CURRENT and not norm_label(r.name).startswith("其中"))
+            )
+        ]
+        out = [(tot, [current, *after])]
+        if before:
+            out.append((current, before))
+        return out
+    top = numbered or [r for r in body if r.code and len(r.code) == 3]
+    return [(tot, top)] if top else []
+
+
 def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[Finding]:
     """收入总计 = 支出总计, and each side's total = the sum of its top-level lines."""
     totals = {}
-    for side in ("income", "expenditure"):
-        srows = [r for r in rows if r.side == side]
+    for side in dict.fromkeys(r.side for r in rows if r.side):
+        srows = [r for r in rows if r.side == side and r.org is None]
         tot = next((r for r in reversed(srows) if r.item == "total" and not r.code), None)
         if tot is None:
             continue
         totals[side] = tot
-        top = [r for r in srows if r is not tot and _TOP_LINE.match(norm_label(r.name))]
-        if not top:
-            top = [r for r in srows if r.code and len(r.code) == 3]
-        if not top:
-            continue
-        f = _sum_finding(
-            parsed,
-            "table.side_sum",
-            tot,
-            "total",
-            [r.values["total"] for r in top if r.has("total")],
-            table=table,
-            code=None,
-            title=title,
-            row=tot.name,
-        )
-        if f:
-            yield f
-    if len(totals) == 2:
+        for total, parts in _side_parts(srows, tot):
+            f = _sum_finding(
+                parsed,
+                "table.side_sum",
+                total,
+                "total",
+                [r.values["total"] for r in parts if r.has("total")],
+                table=table,
+                code=None,
+                title=title,
+                row=total.name,
+            )
+            if f:
+                yield f
+    if "income" in totals and "expenditure" in totals:
         inc, exp = totals["income"], totals["expenditure"]
         f = compare(
             "table.balance",

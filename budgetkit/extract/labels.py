@@ -84,8 +84,11 @@ def header_role(table: str, label: str, tpl: Template, kind: str = "budget") -> 
     )
     if role:
         return role
-    if lab.startswith("其中"):
-        return "subset"
+    if lab.startswith(
+        "其中"
+    ):  # an item of the column before (三公: 其中：公务用车购置) or a subset
+        inner = header_role(table, strip_numbering(lab), tpl, kind)
+        return inner if inner and inner.startswith("item:") else "subset"
     for word, r in v.header_words:
         if word in lab:
             return r

@@ -9,7 +9,7 @@ columns that mean nothing known are reported, not guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..catalog import catalog
@@ -20,7 +20,7 @@ from ..layout import Block
 from ..model import Amount, Finding, TableInfo
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code
-from .columns import ROW_ROLES, Column, columns_of
+from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
 from .labels import norm_label, row_item
 
 _UNIT_SUFFIX = ("（本级）", "本级")
@@ -90,6 +90,7 @@ class _Reader:
         width = max((len(b.cells) for b in block.body), default=0)
         width = max(width, max((len(h.cells) for h in block.header), default=0))
         self.cols = columns_of(block, width, tpl, kind=kind, year=year)
+        self.kind, self.year = kind, year
         self.findings: list[Finding] = []
         self.amounts: list[Amount] = []
         self.reported: set[int] = set()
@@ -130,12 +131,17 @@ class _Reader:
                 if code:
                     last_code[k] = code
                 item = None if code else row_item(label, self.tpl)
+                scope = None
+                if not code and item is None:
+                    scope = row_scope(label, self.table, self.tpl, kind=self.kind, year=self.year)
                 if is_unit_row and item != "total":
                     item = "total"
                 if item == "total" and not is_unit_row and not code:
                     has_total_row = True
                 org = current_org
                 row_amounts = self._cells(line, seg, sides[k], code, label, item, project, row_no)
+                if scope:
+                    row_amounts = self._rescoped(row_amounts, scope)
                 if is_unit_row:
                     org = _Org(unit_name, bi)
                     orgs.append(org)
@@ -230,6 +236,15 @@ class _Reader:
             )
         return out
 
+    def _rescoped(self, amounts: list[Amount], atoms: list[str]) -> list[Amount]:
+        """A row whose label qualifies its figures (2025年, 增减变化金额)."""
+        out = []
+        for a in amounts:
+            m = rescope(a.measure, atoms, self.tpl, self.kind)
+            if m is not None:
+                out.append(replace(a, measure=m))
+        return out
+
     def _unknown_column(self, line, c: Column, code, label, text) -> None:
         if c.index in self.reported:
             return
@@ -275,8 +290,6 @@ def _sums_to(first: _Org, rest: list[_Org]) -> bool:
 
 
 def _with_org(a: Amount, org: str) -> Amount:
-    from dataclasses import replace
-
     return replace(a, org=org)
 
 
