@@ -116,9 +116,9 @@ def test_missing_fund_table_is_a_warning(tmp_path, seed_text):
     # many templates leave the 政府性基金 table out when there is no such fund: a warning
     p = _without(tmp_path, seed_text, "政府性基金预算支出情况表", "国有资本经营预算支出情况表")
     assert not [f for f in _rules(p, "error") if f.rule.startswith("completeness")]
-    assert [(f.rule, f.table) for f in _rules(p, "warning") if f.rule.startswith("completeness")] == [
-        ("completeness.table.missing", "gov_fund")
-    ]
+    assert [
+        (f.rule, f.table) for f in _rules(p, "warning") if f.rule.startswith("completeness")
+    ] == [("completeness.table.missing", "gov_fund")]
 
 
 def test_malformed_number_is_error_not_a_value(mutate):
