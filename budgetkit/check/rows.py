@@ -118,11 +118,23 @@ def row_of(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
     if not rs:
         return None
     if ref.row == "total":
-        return derived_total(rs, ref.side or None)
+        t = derived_total(rs, ref.side or None)
+        if t is not None and not t.has(ref.measure):  # rows per year (2025年/2026年): the one
+            other = [r for r in rs if r.item == "total" and not r.code and r.org is None]
+            t = next(  # that prints the measure, else the document's own year's
+                (r for r in other if r.has(ref.measure)),
+                next((r for r in other if any("." not in m for m in r.values)), t),
+            )
+        return t
     if ref.row.startswith("code:"):
         code = ref.row[5:]
-        return next((r for r in rs if r.code == code), None)
-    return next((r for r in rs if r.item == ref.row and not r.code), None)
+        hits = [r for r in rs if r.code == code and r.org is None]
+    else:
+        hits = [r for r in rs if r.item == ref.row and not r.code and r.org is None]
+    return next(
+        (r for r in hits if r.has(ref.measure)),
+        next((r for r in hits if any("." not in m for m in r.values)), hits[0] if hits else None),
+    )
 
 
 def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:

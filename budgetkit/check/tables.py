@@ -241,6 +241,23 @@ BEYOND_CURRENT = frozenset(
 )
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _ordinal(name: str) -> int:
+    """The number of a 一、/十二、 enumerated line (0 when there is none)."""
+    m = _TOP_LINE.match(norm_label(name))
+    if not m:
+        return 0
+    s = m.group(0).rstrip("、")
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
+    return _CN_DIGITS.get(s, 0)
+
+
 def _side_parts(srows: list[Row], tot: Row) -> list[tuple[Row, list[Row]]]:
     """The sums a side of a summary must satisfy: [(total row, its parts)].
 
@@ -256,13 +273,18 @@ def _side_parts(srows: list[Row], tot: Row) -> list[tuple[Row, list[Row]]]:
     )
     if current is not None:
         before = [r for r in numbered if r.row < current.row]
+        last = max((_ordinal(r.name) for r in before), default=0)
         after = [
             r
             for r in body
             if r.row > current.row
             and (
-                r in numbered
-                or (r.item in BEYOND_CURRENT and not norm_label(r.name).startswith("其中"))
+                (r in numbered and _ordinal(r.name) > last)  # 七、上年结转 goes on from 六、
+                or (
+                    r.item in BEYOND_CURRENT
+                    and r not in numbered
+                    and not norm_label(r.name).startswith("其中")
+                )
             )
         ]
         out = [(tot, [current, *after])]

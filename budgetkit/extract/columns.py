@@ -24,7 +24,9 @@ from ..catalog.templates import Template
 from ..layout import Block
 from .labels import header_role, norm_label, vocab, year_of
 
-ROW_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code", "skip", "subset"})
+ROW_ROLES = frozenset(
+    {"code", "name", "project_name", "unit_name", "unit_code", "skip", "subset", "text"}
+)
 #: Roles of the columns that label a row (a header spanning one of them heads a side).
 LABEL_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code"})
 #: Measures that, as a group label above other measures, qualify them (上年结转 › 一般公共预算).

@@ -89,8 +89,12 @@ class _Reader:
         self.table = block.table or ""
         width = max((len(b.cells) for b in block.body), default=0)
         width = max(width, max((len(h.cells) for h in block.header), default=0))
-        self.cols = columns_of(block, width, tpl, kind=kind, year=year)
+        self.cols = _text_columns(columns_of(block, width, tpl, kind=kind, year=year), block)
         self.kind, self.year = kind, year
+        self.item_rank: dict[str, int] = {}  # items printed as columns: one row each, in order
+        for c in self.cols:
+            if c.item:
+                self.item_rank.setdefault(c.item, len(self.item_rank))
         self.findings: list[Finding] = []
         self.amounts: list[Amount] = []
         self.reported: set[int] = set()
@@ -188,9 +192,7 @@ class _Reader:
         out: list[Amount] = []
         for c in seg:
             text = c.index < len(line.cells) and line.cells[c.index] or ""
-            if not text or c.role in ("code", "name", "project_name", "unit_name", "unit_code"):
-                continue
-            if c.role in ("skip", "subset"):
+            if not text or c.role in ROW_ROLES:
                 continue
             ratio = c.role is not None and _is_ratio(c.role)
             try:
@@ -218,7 +220,7 @@ class _Reader:
             if c.item:  # an item printed as a column: one row per item, named by the item
                 row_item_ = c.item
                 name = catalog().items.get(c.item, {}).get("zh", c.label)
-                row = row_no + c.index
+                row = row_no + self.item_rank[c.item]
             out.append(
                 Amount(
                     table=self.table,
@@ -267,6 +269,25 @@ class _Reader:
                 outcome=f"按上一行的类/款读作 {code}" if code else "无法确定科目，该行不参与科目核对",
             )
         )  # fmt: skip
+
+
+def _text_columns(cols: list[Column], block: Block) -> list[Column]:
+    """A column whose header means nothing known but whose cells are mostly words (采购类别:
+    A-货物, 指导性目录) labels its rows: it is the row name when the table has none, else text
+    that is not a figure. A column of numbers stays unknown (reported, not read)."""
+    has_name = any(c.role == "name" for c in cols)
+    out = []
+    for c in cols:
+        if c.role is None:
+            cells = [ln.cells[c.index] for ln in block.body if c.index < len(ln.cells)]
+            cells = [x for x in cells if x]
+            words = sum(1 for x in cells if not looks_like_amount(x.strip().removesuffix("%")))
+            if cells and words * 2 >= len(cells):
+                role = "text" if has_name else "name"
+                has_name = True
+                c = Column(c.index, c.label, role, c.item)
+        out.append(c)
+    return out
 
 
 def _is_ratio(measure: str) -> bool:
