@@ -113,20 +113,17 @@ def _missing(v) -> bool:
 
 
 def cmd_parse(args) -> int:
-    from .document import Document
-    from .store import write
+    from .store.batch import parse_batch
 
-    docs, status = [], EXIT_OK
-    for path in args.paths:
-        try:
-            docs.append(Document(_parse(path)))
-        except BudgetkitError as exc:
-            print(f"budgetkit: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-    if docs:
-        pkg = write(docs, args.out)
-        print(f"wrote {len(docs)} document(s) to {pkg.parent} ({pkg.name})")
-    return status
+    def progress(i, n, path, error):
+        if error:
+            print(f"budgetkit: {error}", file=sys.stderr)
+
+    result = parse_batch(args.paths, args.out, jobs=args.jobs, progress=progress)
+    if result.package:
+        n = len(result.written)
+        print(f"wrote {n} document(s) to {result.package.parent} ({result.package.name})")
+    return EXIT_UNREADABLE if result.failed else EXIT_OK
 
 
 def cmd_report(args) -> int:
@@ -174,6 +171,16 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of jobs ≥ 1")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="budgetkit",
@@ -196,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("parse", help="write canonical tables as CSV + Parquet + datapackage.json")
     w.add_argument("paths", nargs="+", metavar="PATH")
     w.add_argument("--out", required=True, metavar="DIR")
+    w.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N", help="documents read in parallel (default 1)"
+    )
     w.set_defaults(func=cmd_parse)
     r = sub.add_parser("report", help="run the analysis notebooks and write HTML reports + index")
     r.add_argument("paths", nargs="+", metavar="PATH")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 import pandas as pd
 
@@ -52,4 +53,4 @@ def test_datapackage_describes_every_csv(tmp_path):
     csv = pd.read_csv(tmp_path / exp["path"], dtype=str)
     assert list(csv.columns) == list(fields)
     parquet = pd.read_parquet(tmp_path / exp["path"].replace(".csv", ".parquet"))
-    assert str(parquet.loc[0, "total"]) == "342.31"
+    assert parquet.loc[0, "total"] == Decimal("342.31")  # decimal(20,6): one type for all
