@@ -148,6 +148,51 @@ def cmd_report(args) -> int:
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 
 
+def cmd_corpus_build(args) -> int:
+    from .corpus import build
+
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(phase, i, n, path, error):
+        import time
+
+        if error:
+            print(f"\rbudgetkit: {path}: {error}", file=sys.stderr)
+        if phase == "assemble":
+            print(("\r" if tty else "") + "writing the dataset…", file=sys.stderr)
+            return
+        now = time.monotonic()
+        if i == n or now - last[0] > (0.2 if tty else 5):
+            last[0] = now
+            end = "" if tty and i < n else "\n"
+            print(f"\rread {i}/{n} document(s)", end=end, file=sys.stderr, flush=True)
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    for p in missing:  # the rest still builds
+        print(f"budgetkit: {p}: no such file or folder", file=sys.stderr)
+    result = build(
+        [p for p in args.paths if p not in missing],
+        args.out,
+        jobs=args.jobs,
+        address=args.scheduler,
+        progress=progress,
+    )
+    print(result.summary())
+    for f in result.failed:
+        print(f"budgetkit: {f['path']}: {f['reason']}", file=sys.stderr)
+    return EXIT_UNREADABLE if missing or result.failed else EXIT_OK
+
+
+def cmd_corpus_query(args) -> int:
+    from .corpus import open as open_corpus
+    from .corpus.output import print_frame
+
+    with open_corpus(args.dir) as c:
+        print_frame(c.sql(args.sql), args.format, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_rules(args) -> int:
     from .catalog.rules import markdown_table, rules
 
@@ -179,6 +224,40 @@ def _jobs(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: a number of jobs ≥ 1")
     return n
+
+
+def _corpus_parser(sub) -> None:
+    c = sub.add_parser(
+        "corpus",
+        help="many documents as one dataset (Parquet + DuckDB): build it, query it",
+        description="A corpus: every document under the given paths as one dataset.",
+    )
+    csub = c.add_subparsers(dest="corpus_command", required=True)
+    b = csub.add_parser(
+        "build",
+        help="read every document (folders recursively) into DIR; only changed files are re-read",
+        description="Build or update a corpus dataset: Parquet tables by year, corpus.duckdb, "
+        "datapackage.json. Incremental, resumable, atomic (readers never see a half-built one).",
+    )
+    b.add_argument("paths", nargs="+", metavar="PATH")
+    b.add_argument("--out", required=True, metavar="DIR")
+    b.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run the reading on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
+    )
+    b.set_defaults(func=cmd_corpus_build)
+    q = csub.add_parser(
+        "query",
+        help="run SQL over a corpus (tables: documents, amounts, findings, …)",
+        description="Run one SQL query (DuckDB) over the corpus tables and print the result.",
+    )
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("sql", metavar="SQL")
+    q.add_argument("--format", choices=("csv", "json", "table"), default="table")
+    q.set_defaults(func=cmd_corpus_query)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new kernel for every report (default: each job reuses one, namespace reset)",
     )
     r.set_defaults(func=cmd_report)
+    _corpus_parser(sub)
     k = sub.add_parser("rules", help="the rule catalogue: every finding's id, severity and meaning")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--markdown", action="store_true", help="the README's rule table")

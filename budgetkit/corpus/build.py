@@ -1,0 +1,370 @@
+"""`budgetkit corpus build PATH... --out DIR`: many documents → one dataset, atomically.
+
+    DIR/current -> generations/<id>      the dataset readers see (a symlink, switched atomically)
+    DIR/tables -> current/tables         <table>/year-<Y>.parquet, one fixed type per column
+    DIR/corpus.duckdb -> current/…       DuckDB views over the tables
+    DIR/datapackage.json -> current/…    Frictionless description of every file
+    DIR/cache/<key>.part|.fail           each document read once: Arrow tables or its failure
+    DIR/departments.toml                 (optional, yours) department aliases for this corpus
+
+Two phases. *Read*: every document whose (paths, content hash, budgetkit version) has no
+cache entry is read by a job (in this process, a local pool or a Dask cluster) and its part
+stored in the cache atomically — a crash loses at most the documents in flight, and a
+re-run reads only what is missing (resumable; incremental). *Assemble*: a new generation
+folder is written from the cache in document order (the same bytes whatever ran the jobs),
+then `current` is switched to it with one rename. A reader never sees a half-built dataset;
+a build killed at any point leaves the previous generation in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import BudgetkitError
+from ..store import schema
+from . import tables
+from .departments import aliases as load_aliases
+from .part import failure, read_part, table_of, unpack
+from .scheduler import Crashed, scheduler
+from .sources import Unit, units
+
+ROW_GROUP = 32_768  # rows buffered per (table, year) before a row group is written
+KEEP_GENERATIONS = 2  # the current one and the one before (a reader may still be in it)
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    generation: str
+    documents: int = 0  # in the dataset
+    read: int = 0  # read in this run
+    reused: int = 0  # taken from the cache
+    failed: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.documents} document(s) in {self.out} ({self.read} read, {self.reused} "
+            f"unchanged, {len(self.failed)} failed) in {self.seconds:.1f} s"
+        )
+
+
+#: progress(phase, done, total, path, error): phase "read" per document, "assemble" once.
+Progress = Callable[[str, int, int, str, str | None], None]
+
+
+def cache_key(unit: Unit) -> str:
+    """Changes when a file's content, its path or budgetkit's version does."""
+    text = "\n".join([__version__, unit.sha256, *unit.paths])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _lock(out: Path):
+    """One build at a time per corpus (released by the OS if the build is killed)."""
+    import fcntl
+
+    f = open(out / ".build.lock", "w")  # noqa: SIM115 - held for the whole build
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BudgetkitError(f"{out}: another `corpus build` is running on it") from None
+        yield
+    finally:
+        f.close()
+
+
+def build(
+    paths,
+    out: str | Path,
+    jobs: int | None = None,
+    address=None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build (or bring up to date) the corpus dataset in `out` from the documents in `paths`."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "cache").mkdir(exist_ok=True)
+        (out / "generations").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise BudgetkitError(f"{out}: cannot write the corpus here ({exc.strerror})") from None
+    with _lock(out):
+        for stale in (out / "generations").glob(".tmp-*"):  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        found = units(paths)
+        result = BuildResult(out, "")
+        _read_missing(found, out / "cache", jobs, address, progress, result)
+        if progress:
+            progress("assemble", 0, len(found), "", None)
+        result.generation = _assemble(found, out, result)
+        _collect_garbage(out, found)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _read_missing(found, cache: Path, jobs, address, progress, result: BuildResult) -> None:
+    todo = [u for u in found if not _cached(cache, u)]
+    result.reused = len(found) - len(todo)
+    if not todo:
+        return
+    with scheduler(jobs, address) as s:
+        for i, r in enumerate(s.map(read_part, todo), 1):
+            if isinstance(r, Crashed):  # not cached: a crash may not happen again
+                unit, blob, fail = r.item, None, failure(r.item, "WorkerCrashed", r.reason)
+                result.failed.append(fail)
+            else:
+                unit, blob, fail = r
+                key = cache_key(unit)
+                if blob is not None:
+                    _write_atomic(cache / f"{key}.part", blob)
+                else:
+                    _write_atomic(cache / f"{key}.fail", json.dumps(fail).encode("utf-8"))
+            result.read += 1
+            if progress:
+                progress("read", i, len(todo), " | ".join(unit.paths), fail and fail["reason"])
+
+
+def _cached(cache: Path, unit: Unit) -> bool:
+    key = cache_key(unit)
+    return (cache / f"{key}.part").exists() or (cache / f"{key}.fail").exists()
+
+
+class _Writers:
+    """One Parquet file per (table, year), written in row groups as rows arrive."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.buffers: dict[tuple[str, int | None], list] = {}
+        self.rows: dict[tuple[str, int | None], int] = {}
+        self.writers: dict[tuple[str, int | None], object] = {}
+
+    @staticmethod
+    def file_name(year: int | None) -> str:
+        return f"year-{year}.parquet" if year is not None else "year-unknown.parquet"
+
+    def add(self, table: str, year: int | None, data) -> None:
+        if data.num_rows == 0:
+            return
+        k = (table, year)
+        self.buffers.setdefault(k, []).append(data)
+        self.rows[k] = self.rows.get(k, 0) + data.num_rows
+        if self.rows[k] >= ROW_GROUP:
+            self._flush(k)
+
+    def _flush(self, k) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.buffers.get(k):
+            return
+        data = pa.concat_tables(self.buffers.pop(k))
+        self.rows[k] = 0
+        w = self.writers.get(k)
+        if w is None:
+            folder = self.root / k[0]
+            folder.mkdir(parents=True, exist_ok=True)
+            w = self.writers[k] = pq.ParquetWriter(folder / self.file_name(k[1]), data.schema)
+        w.write_table(data, row_group_size=ROW_GROUP)
+
+    def close(self) -> dict[str, list[str]]:
+        """Finish every file; table → its file names (an empty file where it has no rows)."""
+        import pyarrow.parquet as pq
+
+        for k in list(self.buffers):
+            self._flush(k)
+        for w in self.writers.values():
+            w.close()
+        files: dict[str, list[str]] = {t: [] for t in tables.TABLES}
+        for t, y in sorted(self.writers, key=lambda k: (k[0], k[1] is None, k[1] or 0)):
+            files[t].append(self.file_name(y))
+        for t, names in files.items():
+            if not names:  # a table with no rows still has its schema, for queries and views
+                folder = self.root / t
+                folder.mkdir(parents=True, exist_ok=True)
+                empty = schema.arrow_schema(tables.columns(t)).empty_table()
+                pq.write_table(empty, folder / "empty.parquet")
+                names.append("empty.parquet")
+        return files
+
+
+def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
+    import pyarrow as pa
+
+    gen = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    tmp = out / "generations" / f".tmp-{gen}"
+    tmp.mkdir()
+    names = load_aliases(out)
+    writers = _Writers(tmp / "tables")
+    failures = list(result.failed)
+    crashed = {f["path"] for f in result.failed}
+    cache = out / "cache"
+    key_col = [c.name for c in tables.columns("documents")].index("department_key")
+    region_col = key_col + 1
+    for unit in found:
+        key = cache_key(unit)
+        part = cache / f"{key}.part"
+        if not part.exists():
+            fail = cache / f"{key}.fail"
+            if fail.exists():
+                failures.append(json.loads(fail.read_text("utf-8")))
+            elif " | ".join(unit.paths) not in crashed:
+                failures.append(failure(unit, "Missing", "not read (the build was interrupted)"))
+            continue
+        meta, blobs = unpack(part.read_bytes())
+        year = meta["year"]
+        for name, blob in blobs.items():
+            t = table_of(blob)
+            if name == "documents":
+                dk = names.key(meta["department"]) or None
+                region = names.region(dk) if dk else None
+                t = t.set_column(key_col, "department_key", pa.array([dk], pa.string()))
+                t = t.set_column(region_col, "region", pa.array([region or None], pa.string()))
+            writers.add(name, year, t)
+        result.documents += 1
+    import pyarrow.parquet as pq
+
+    files = writers.close()
+    fcols = tables.columns("failures")
+    rows = {c.name: [f.get(c.name) for f in failures] for c in fcols}
+    pq.write_table(
+        schema.arrow_table(fcols, rows), tmp / "tables" / "failures" / "failures.parquet"
+    )
+    empty = tmp / "tables" / "failures" / "empty.parquet"
+    if empty.exists():
+        empty.unlink()
+    files["failures"] = ["failures.parquet"]
+    result.failed = failures
+    final = out / "generations" / gen
+    _describe(tmp, files)
+    tmp.rename(final)  # not current yet: views need the final paths, the manifest comes last
+    _views(final, files)
+    manifest = {
+        "budgetkit": __version__,
+        "generation": gen,
+        "documents": result.documents,
+        "failures": len(result.failed),
+        "tables": files,
+    }
+    _write_atomic(final / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
+    _switch(out, gen)
+    return gen
+
+
+def _describe(tmp: Path, files: dict[str, list[str]]) -> None:
+    """datapackage.json of a generation: every file with its Frictionless schema."""
+    resources = []
+    for t, names in files.items():
+        for n in names:
+            resources.append(
+                {
+                    "name": f"{t.replace('_', '-')}-{n.removesuffix('.parquet')}",
+                    "title": f"{t} · {n}",
+                    "profile": "tabular-data-resource",
+                    "path": f"tables/{t}/{n}",
+                    "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet",
+                    "description": tables.description(t),
+                    "schema": schema.frictionless_schema(tables.columns(t)),
+                }
+            )
+    package = {
+        "profile": "tabular-data-package",
+        "name": "budgetkit-corpus",
+        "budgetkit": __version__,
+        "resources": resources,
+    }
+    (tmp / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=1), "utf-8"
+    )
+
+
+def views_sql(generation: Path, names) -> list[str]:
+    """CREATE VIEW statements over a generation's files (absolute paths)."""
+    out = []
+    for t in names:
+        glob = (generation.absolute() / "tables" / t / "*.parquet").as_posix().replace("'", "''")
+        out.append(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{glob}')")
+    return out
+
+
+def _views(final: Path, files) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(final / "corpus.duckdb"))
+    try:
+        for stmt in views_sql(final, files):
+            con.execute(stmt)
+    finally:
+        con.close()
+
+
+def _symlink_atomic(target: str, link: Path) -> None:
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.lnk")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _switch(out: Path, gen: str) -> None:
+    """Point `current` at the new generation (one atomic rename), stable links beside it."""
+    _symlink_atomic(f"generations/{gen}", out / "current")
+    for name in ("tables", "corpus.duckdb", "datapackage.json"):
+        link = out / name
+        if not link.is_symlink():
+            if link.exists():
+                raise BudgetkitError(f"{link}: exists and is not the corpus's link; move it away")
+            _symlink_atomic(f"current/{name}", link)
+    gens = sorted(
+        (p for p in (out / "generations").iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    complete = [p for p in gens if (p / "manifest.json").exists()]
+    doomed = complete[:-KEEP_GENERATIONS] + [p for p in gens if p not in complete]
+    for old in doomed:
+        if old.name != gen:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _collect_garbage(out: Path, found: list[Unit]) -> None:
+    """Drop cache entries no document of this build uses (edited or removed files)."""
+    keep = {cache_key(u) for u in found}
+    for p in (out / "cache").iterdir():
+        if (
+            p.suffix in (".part", ".fail")
+            and p.stem not in keep
+            or p.name.startswith(".")
+            and p.name.endswith(".tmp")
+        ):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+def current(out: str | Path) -> Path:
+    """The generation folder readers see now."""
+    out = Path(out)
+    link = out / "current"
+    if not link.is_symlink() and not link.is_dir():
+        raise BudgetkitError(f"{out}: not a corpus (run `budgetkit corpus build … --out {out}`)")
+    return link.resolve()
