@@ -157,8 +157,6 @@ def cmd_corpus_build(args) -> int:
     def progress(phase, i, n, path, error):
         import time
 
-        if error:
-            print(f"\rbudgetkit: {path}: {error}", file=sys.stderr)
         if phase == "assemble":
             print(("\r" if tty else "") + "writing the dataset…", file=sys.stderr)
             return

@@ -211,7 +211,7 @@ class _Writers:
 def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
     import pyarrow as pa
 
-    gen = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    gen = f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}-{os.getpid()}"
     tmp = out / "generations" / f".tmp-{gen}"
     tmp.mkdir()
     names = load_aliases(out)
