@@ -169,8 +169,13 @@ def test_incremental_and_aliases_without_rereading(tmp_path):
     out = tmp_path / "corpus"
     first = build([data], out, jobs=1)
     assert (first.read, first.reused, first.documents) == (3, 0, 3)
+    gen1 = (out / "current").resolve()
     again = build([data], out, jobs=1)
     assert (again.read, again.reused) == (0, 3)
+    gen2 = (out / "current").resolve()
+    assert gen2 != gen1 and again.unchanged_files == len(list(gen1.glob("tables/*/year-*")))
+    f1, f2 = (g / "tables" / "amounts" / "year-2024.parquet" for g in (gen1, gen2))
+    assert f1.stat().st_ino == f2.stat().st_ino  # unchanged files are linked, not rewritten
     docs[1].write_text(
         docs[1].read_text("utf-8").replace("测试市第1局", "中共测试市第1局"), "utf-8"
     )

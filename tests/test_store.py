@@ -126,7 +126,9 @@ def test_dot_names_stay_inside_out(tmp_path):
 
 def test_parse_reports_a_bad_file_and_writes_the_rest(tmp_path):
     (tmp_path / "bad.txt").write_text("不是预算\n", "utf-8")
-    code, out, err = run("parse", tmp_path / "bad.txt", SEED, "--out", tmp_path / "o", "--jobs", "2")
+    code, out, err = run(
+        "parse", tmp_path / "bad.txt", SEED, "--out", tmp_path / "o", "--jobs", "2"
+    )
     assert code == 2 and "wrote 1 document(s)" in out
     assert err.startswith(f"budgetkit: {tmp_path / 'bad.txt'}: not a budget disclosure")
 

@@ -33,7 +33,7 @@ from ..errors import BudgetkitError
 from ..store import schema
 from . import tables
 from .departments import aliases as load_aliases
-from .part import failure, read_part, table_of, unpack
+from .part import failure, part_header, read_part, table_of, unpack, warm
 from .scheduler import Crashed, scheduler
 from .sources import Unit, units
 
@@ -50,6 +50,7 @@ class BuildResult:
     reused: int = 0  # taken from the cache
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged_files: int = 0  # Parquet files taken over from the previous generation
 
     def summary(self) -> str:
         return (
@@ -70,10 +71,8 @@ def cache_key(unit: Unit) -> str:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
+    with open(tmp, "wb") as f:  # no fsync: a kill cannot lose it, a damaged one is re-read
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -128,6 +127,8 @@ def _read_missing(found, cache: Path, jobs, address, progress, result: BuildResu
     result.reused = len(found) - len(todo)
     if not todo:
         return
+    if address is None:
+        warm()  # forked workers inherit the imports instead of each importing again
     with scheduler(jobs, address) as s:
         for i, r in enumerate(s.map(read_part, todo), 1):
             if isinstance(r, Crashed):  # not cached: a crash may not happen again
@@ -150,109 +151,143 @@ def _cached(cache: Path, unit: Unit) -> bool:
     return (cache / f"{key}.part").exists() or (cache / f"{key}.fail").exists()
 
 
-class _Writers:
-    """One Parquet file per (table, year), written in row groups as rows arrive."""
+def bucket_count(documents: int) -> int:
+    """Files per (table, year): 1 up to 128 documents, doubling with size (at most 64), so
+    a rebuild after one change rewrites only the few files that hold that document."""
+    n = 1
+    while n < 64 and documents > 128 * n:
+        n *= 2
+    return n
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.buffers: dict[tuple[str, int | None], list] = {}
-        self.rows: dict[tuple[str, int | None], int] = {}
-        self.writers: dict[tuple[str, int | None], object] = {}
 
-    @staticmethod
-    def file_name(year: int | None) -> str:
-        return f"year-{year}.parquet" if year is not None else "year-unknown.parquet"
+def group_file(year: int | None, bucket: int, buckets: int) -> str:
+    base = f"year-{year if year is not None else 'unknown'}"
+    return f"{base}.parquet" if buckets == 1 else f"{base}-{bucket:02d}.parquet"
 
-    def add(self, table: str, year: int | None, data) -> None:
+
+class _GroupWriter:
+    """One group's Parquet file per table, written in row groups as rows arrive."""
+
+    def __init__(self, root: Path, name: str):
+        self.root, self.name = root, name
+        self.buffers: dict[str, list] = {}
+        self.rows: dict[str, int] = {}
+        self.writers: dict[str, object] = {}
+
+    def add(self, table: str, data) -> None:
         if data.num_rows == 0:
             return
-        k = (table, year)
-        self.buffers.setdefault(k, []).append(data)
-        self.rows[k] = self.rows.get(k, 0) + data.num_rows
-        if self.rows[k] >= ROW_GROUP:
-            self._flush(k)
+        self.buffers.setdefault(table, []).append(data)
+        self.rows[table] = self.rows.get(table, 0) + data.num_rows
+        if self.rows[table] >= ROW_GROUP:
+            self._flush(table)
 
-    def _flush(self, k) -> None:
+    def _flush(self, table: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self.buffers.get(k):
-            return
-        data = pa.concat_tables(self.buffers.pop(k))
-        self.rows[k] = 0
-        w = self.writers.get(k)
+        data = pa.concat_tables(self.buffers.pop(table))
+        self.rows[table] = 0
+        w = self.writers.get(table)
         if w is None:
-            folder = self.root / k[0]
+            folder = self.root / table
             folder.mkdir(parents=True, exist_ok=True)
-            w = self.writers[k] = pq.ParquetWriter(folder / self.file_name(k[1]), data.schema)
+            w = self.writers[table] = pq.ParquetWriter(folder / self.name, data.schema)
         w.write_table(data, row_group_size=ROW_GROUP)
 
-    def close(self) -> dict[str, list[str]]:
-        """Finish every file; table → its file names (an empty file where it has no rows)."""
-        import pyarrow.parquet as pq
-
-        for k in list(self.buffers):
-            self._flush(k)
+    def close(self) -> list[str]:
+        """Finish the files; the tables that have one."""
+        for t in list(self.buffers):
+            self._flush(t)
         for w in self.writers.values():
             w.close()
-        files: dict[str, list[str]] = {t: [] for t in tables.TABLES}
-        for t, y in sorted(self.writers, key=lambda k: (k[0], k[1] is None, k[1] or 0)):
-            files[t].append(self.file_name(y))
-        for t, names in files.items():
-            if not names:  # a table with no rows still has its schema, for queries and views
-                folder = self.root / t
-                folder.mkdir(parents=True, exist_ok=True)
-                empty = schema.arrow_schema(tables.columns(t)).empty_table()
-                pq.write_table(empty, folder / "empty.parquet")
-                names.append("empty.parquet")
-        return files
+        return sorted(self.writers)
+
+
+def _previous_groups(out: Path) -> tuple[Path | None, dict]:
+    try:
+        gen = (out / "current").resolve(strict=True)
+        return gen, json.loads((gen / "manifest.json").read_text("utf-8")).get("groups", {})
+    except (OSError, ValueError):
+        return None, {}
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)  # the same bytes: no copy
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
-    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     gen = f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}-{os.getpid()}"
     tmp = out / "generations" / f".tmp-{gen}"
     tmp.mkdir()
     names = load_aliases(out)
-    writers = _Writers(tmp / "tables")
     failures = list(result.failed)
     crashed = {f["path"] for f in result.failed}
     cache = out / "cache"
-    key_col = [c.name for c in tables.columns("documents")].index("department_key")
-    region_col = key_col + 1
+    readable: list[tuple[Unit, str, int | None]] = []
     for unit in found:
         key = cache_key(unit)
         part = cache / f"{key}.part"
-        if not part.exists():
-            fail = cache / f"{key}.fail"
-            if fail.exists():
-                failures.append(json.loads(fail.read_text("utf-8")))
-            elif " | ".join(unit.paths) not in crashed:
-                failures.append(failure(unit, "Missing", "not read (the build was interrupted)"))
-            continue
-        meta, blobs = unpack(part.read_bytes())
-        year = meta["year"]
-        for name, blob in blobs.items():
-            t = table_of(blob)
-            if name == "documents":
-                dk = names.key(meta["department"]) or None
-                region = names.region(dk) if dk else None
-                t = t.set_column(key_col, "department_key", pa.array([dk], pa.string()))
-                t = t.set_column(region_col, "region", pa.array([region or None], pa.string()))
-            writers.add(name, year, t)
-        result.documents += 1
-    import pyarrow.parquet as pq
-
-    files = writers.close()
+        if part.exists():
+            try:
+                readable.append((unit, key, part_header(part)["year"]))
+                continue
+            except (OSError, ValueError, KeyError):  # e.g. cut short by a power loss
+                part.unlink(missing_ok=True)
+                failures.append(
+                    failure(unit, "Damaged", "its cache entry was damaged: build again")
+                )
+                continue
+        fail = cache / f"{key}.fail"
+        if fail.exists():
+            failures.append(json.loads(fail.read_text("utf-8")))
+        elif " | ".join(unit.paths) not in crashed:
+            failures.append(failure(unit, "Missing", "not read (the build was interrupted)"))
+    buckets = bucket_count(len(readable))
+    groups: dict[str, list[tuple[Unit, str]]] = {}
+    for unit, key, year in readable:
+        name = group_file(year, int(unit.document, 16) % buckets, buckets)
+        groups.setdefault(name, []).append((unit, key))
+    prev_gen, prev = _previous_groups(out)
+    manifest_groups = {}
+    files: dict[str, list[str]] = {t: [] for t in tables.TABLES}
+    for name in sorted(groups, key=_group_order):
+        members = groups[name]
+        fp = hashlib.sha256(
+            "\n".join([__version__, names.fingerprint(), *(k for _, k in members)]).encode()
+        ).hexdigest()
+        old = prev.get(name)
+        if old and old["fingerprint"] == fp and prev_gen is not None:
+            written = old["tables"]
+            for t in written:
+                _link(prev_gen / "tables" / t / name, tmp / "tables" / t / name)
+            result.unchanged_files += len(written)
+        else:
+            written = _write_group(tmp / "tables", name, members, cache, names)
+        manifest_groups[name] = {"fingerprint": fp, "tables": written}
+        for t in written:
+            files[t].append(name)
+        result.documents += len(members)
+    for t, fnames in files.items():
+        if not fnames and t != "failures":  # no rows: still its schema, for queries and views
+            folder = tmp / "tables" / t
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(
+                schema.arrow_schema(tables.columns(t)).empty_table(), folder / "empty.parquet"
+            )
+            fnames.append("empty.parquet")
     fcols = tables.columns("failures")
     rows = {c.name: [f.get(c.name) for f in failures] for c in fcols}
+    (tmp / "tables" / "failures").mkdir(parents=True, exist_ok=True)
     pq.write_table(
         schema.arrow_table(fcols, rows), tmp / "tables" / "failures" / "failures.parquet"
     )
-    empty = tmp / "tables" / "failures" / "empty.parquet"
-    if empty.exists():
-        empty.unlink()
     files["failures"] = ["failures.parquet"]
     result.failed = failures
     final = out / "generations" / gen
@@ -265,10 +300,39 @@ def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
         "documents": result.documents,
         "failures": len(result.failed),
         "tables": files,
+        "groups": manifest_groups,
     }
     _write_atomic(final / "manifest.json", json.dumps(manifest, indent=1).encode("utf-8"))
     _switch(out, gen)
     return gen
+
+
+def _group_order(name: str):
+    return (name.startswith("year-unknown"), name)
+
+
+def _write_group(root: Path, name: str, members, cache: Path, names) -> list[str]:
+    """Write one group's files from the cache, documents in order; the tables written."""
+    import pyarrow as pa
+
+    key_col = [c.name for c in tables.columns("documents")].index("department_key")
+    w = _GroupWriter(root, name)
+    for _, key in members:
+        try:
+            meta, blobs = unpack((cache / f"{key}.part").read_bytes())
+        except (OSError, ValueError, KeyError) as exc:
+            raise BudgetkitError(
+                f"{cache / key}.part: damaged cache entry ({exc}); delete it and build again"
+            ) from None
+        for table, blob in blobs.items():
+            t = table_of(blob)
+            if table == "documents":  # the department key: from today's alias table
+                dk = names.key(meta["department"]) or None
+                region = (names.region(dk) or None) if dk else None
+                t = t.set_column(key_col, "department_key", pa.array([dk], pa.string()))
+                t = t.set_column(key_col + 1, "region", pa.array([region], pa.string()))
+            w.add(table, t)
+    return w.close()
 
 
 def _describe(tmp: Path, files: dict[str, list[str]]) -> None:

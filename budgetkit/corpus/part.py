@@ -44,10 +44,21 @@ def unpack(data: bytes) -> tuple[dict, dict[str, memoryview]]:
     return header["meta"], out
 
 
+def part_header(path) -> dict:
+    """The meta of a stored part (its year, department) without reading its tables."""
+    with open(path, "rb") as f:
+        head = f.read(len(_MAGIC) + 8)
+        if not head.startswith(_MAGIC) or len(head) < len(_MAGIC) + 8:
+            raise ValueError("not a corpus part")
+        n = struct.unpack_from("<Q", head, len(_MAGIC))[0]
+        return json.loads(f.read(n))["meta"]
+
+
 def table_of(blob) -> object:
+    """An Arrow table from its IPC bytes, copied: it must not keep the whole part alive."""
     import pyarrow as pa
 
-    return pa.ipc.open_stream(pa.py_buffer(blob)).read_all()
+    return pa.ipc.open_stream(pa.py_buffer(bytes(blob))).read_all()
 
 
 def _ipc(table) -> bytes:
@@ -100,6 +111,19 @@ def _tables(unit: Unit, doc) -> tuple[dict[str, bytes], dict]:
     }
     blobs["profile"] = _ipc(schema.arrow_table(tables.columns("profile"), profile))
     return blobs, {"year": m.year, "department": m.department}
+
+
+def warm() -> None:
+    """Import and load what reading needs (before forking workers, so each has it)."""
+    import pyarrow  # noqa: F401
+
+    from ..catalog import catalog
+    from ..catalog.fields import fields
+    from ..check import run_checks  # noqa: F401
+    from ..document import parse  # noqa: F401
+    from ..reader import pdf, text  # noqa: F401
+
+    catalog(), fields()
 
 
 def read_part(unit: Unit) -> tuple[Unit, bytes | None, dict | None]:
