@@ -3,7 +3,9 @@
     budgetkit summary PATH [--json]       key figures (万元, exact)
     budgetkit check PATH [--json]         every identity; exit 1 on any error finding
     budgetkit amounts PATH [--format csv|json]   the long table of all amounts
-    budgetkit parse PATH... --out DIR     CSV + Parquet + datapackage.json
+    budgetkit parse PATH... --out DIR [--jobs N]   CSV + Parquet + datapackage.json
+    budgetkit corpus build PATH... --out DIR       every document as one dataset (Parquet + DuckDB)
+    budgetkit corpus query DIR "SQL"               SQL over a corpus
     budgetkit report PATH... --out DIR    notebook reports (HTML) and an index
 
 Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read.
