@@ -82,14 +82,22 @@ def control() -> float:
 
 def run_build(data: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     """Wall seconds, peak MB (process tree RSS) and CPU seconds of one `corpus build`."""
+    args = ["corpus", "build", str(data), "--out", str(out), "--jobs", str(jobs)]
+    return _measure([sys.executable, "-m", "budgetkit.cli", *args])
+
+
+def run_parse(files: list[Path], out: Path, jobs: int) -> tuple[float, float, float]:
+    """`budgetkit parse` of the same documents: wall, peak MB, CPU seconds."""
+    args = ["parse", *map(str, files), "--out", str(out), "--jobs", str(jobs)]
+    return _measure([sys.executable, "-m", "budgetkit.cli", *args])
+
+
+def _measure(cmd: list[str]) -> tuple[float, float, float]:
     import resource
 
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cmd = [sys.executable, "-m", "budgetkit.cli", "corpus", "build", str(data), "--out", str(out)]
     t = time.perf_counter()
-    proc = subprocess.Popen(
-        [*cmd, "--jobs", str(jobs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ps, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         try:
@@ -102,10 +110,9 @@ def run_build(data: Path, out: Path, jobs: int) -> tuple[float, float, float]:
         time.sleep(0.02)
     wall = time.perf_counter() - t
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
     if proc.returncode != 0:
-        sys.exit(f"build failed: {proc.stderr.read().decode()}")
-    return wall, peak / 2**20, cpu
+        sys.exit(f"failed: {proc.stderr.read().decode()}")
+    return wall, peak / 2**20, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
 
 
 def query_ms(out: Path, runs: int = 20) -> tuple[float, int]:
@@ -126,6 +133,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100,1000")
     ap.add_argument("--keep", type=Path, default=None, help="build here and keep it")
+    ap.add_argument("--parse", action="store_true", help="also time `budgetkit parse` (item 6)")
     args = ap.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     try:
@@ -157,6 +165,13 @@ def main() -> None:
             print(f"  rebuild, nothing changed: {noop:.2f} s")
             print(f"  rebuild after changing one file: {inc:.2f} s   target < 3 s")
             print(f"  三公 by department and year ({rows} rows): {q:.1f} ms   target < 100 ms")
+            if args.parse:
+                for j in (1, 2):
+                    pw, pm, pc = run_parse(files, work / f"parsed{j}", jobs=j)
+                    print(
+                        f"  parse --jobs {j}: {pw:6.1f} s  {n / pw:6.1f} docs/s  peak {pm:6.0f} MB"
+                        f"  cpu {pc:.1f} s"
+                    )
             sys.stdout.flush()
     finally:
         if args.keep is None:

@@ -94,6 +94,7 @@ def test_build_lists_failures_and_completes_the_rest(small):
     huge = fails.loc[huge]
     assert huge["error"] == "StoreError" and "decimal(20,6)" in huge["reason"]
     assert stderr.count(f"budgetkit: {notes}:") == 1 and "Traceback" not in stderr
+    assert "read 5/5 document(s)" in stderr  # progress
 
 
 def test_one_exact_type_per_column_and_partitions_by_year(small):
