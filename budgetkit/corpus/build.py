@@ -111,7 +111,7 @@ def build(
     with _lock(out):
         for stale in (out / "generations").glob(".tmp-*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
-        found = units(paths)
+        found = units(paths, exclude=out)
         result = BuildResult(out, "")
         _read_missing(found, out / "cache", jobs, address, progress, result)
         if progress:
@@ -400,10 +400,7 @@ def _switch(out: Path, gen: str) -> None:
             if link.exists():
                 raise BudgetkitError(f"{link}: exists and is not the corpus's link; move it away")
             _symlink_atomic(f"current/{name}", link)
-    gens = sorted(
-        (p for p in (out / "generations").iterdir() if not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-    )
+    gens = sorted(p for p in (out / "generations").iterdir() if not p.name.startswith("."))
     complete = [p for p in gens if (p / "manifest.json").exists()]
     doomed = complete[:-KEEP_GENERATIONS] + [p for p in gens if p not in complete]
     for old in doomed:

@@ -94,6 +94,7 @@ class LocalPool:
                 yield fut.result()
             except BrokenProcessPool:
                 # the pool is gone with every job in it: start a new one, retry the jobs once
+                self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
                 waiting = [(i, t) for i, _, t in pending]
                 pending.clear()
@@ -141,16 +142,14 @@ class DaskCluster:
         window = window or self.workers * 4
         pending: deque = deque()
         it = iter(items)
-        n = 0
 
         def fill():
-            nonlocal n
             while len(pending) < window:
                 try:
                     item = next(it)
                 except StopIteration:
                     return
-                n += 1  # pure=False: a re-run reads again; a key per job keeps them apart
+                # pure=False: every submission is a job of its own (a re-run reads again)
                 pending.append((item, self.client.submit(fn, item, pure=False, retries=1)))
 
         fill()

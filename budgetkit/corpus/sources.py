@@ -49,13 +49,17 @@ def display_path(path: Path) -> str:
         return p.as_posix()
 
 
-def files(paths) -> list[Path]:
-    """Every candidate file under `paths` (a file given by name is always taken)."""
+def files(paths, exclude: Path | None = None) -> list[Path]:
+    """Every candidate file under `paths` (a file given by name is always taken), except
+    under `exclude` (the corpus's own folder, when it sits among the inputs)."""
     out: list[Path] = []
+    skip = exclude.resolve() if exclude is not None else None
     for p in map(Path, paths):
         if p.is_dir():
             for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() != skip
+                )
                 for n in sorted(names):
                     if n.startswith(".") or n.casefold() in _NOT_DOCUMENTS:
                         continue
@@ -103,9 +107,9 @@ def content_hash(paths) -> str:
     return h.hexdigest()
 
 
-def units(paths) -> list[Unit]:
+def units(paths, exclude: Path | None = None) -> list[Unit]:
     """Documents under `paths`, sorted by their source paths (a stable order)."""
-    found = [tuple(display_path(p) for p in g) for g in pair(files(paths))]
+    found = [tuple(display_path(p) for p in g) for g in pair(files(paths, exclude))]
     return sorted((Unit(g, content_hash(g)) for g in found), key=lambda u: u.paths)
 
 
