@@ -57,6 +57,10 @@ def parse_batch(
     names = output_names(todo)
     result = ParseResult()
     package = Package(out)
+    if (jobs or 0) > 1 and len(todo) > 1:
+        from ..corpus.part import warm
+
+        warm()  # forked workers inherit the imports instead of each importing again
     try:
         with scheduler(jobs) as s:
             tasks = ((p, names[p], str(out)) for p in todo)
