@@ -196,6 +196,10 @@ def test_incremental_and_aliases_without_rereading(tmp_path):
     assert set(docs_df[docs_df.department_key == "测试市第0局"].region) == {"测试市"}
     gens = [p for p in (out / "generations").iterdir() if not p.name.startswith(".")]
     assert len(gens) <= 2  # old generations are removed
+    (tmp_path / "empty").mkdir()
+    code, _, err = cli("corpus", "build", tmp_path / "empty", "--out", out)
+    assert code == 2 and "no documents found" in err  # and the corpus is left as it was
+    assert len(budgetkit.corpus.open(out).documents) == 3
 
 
 @pytest.mark.slow
@@ -257,3 +261,32 @@ def test_bundled_data_builds(tmp_path):
     # 部门 and 单位 documents of one department share its key
     sifa = docs[docs.department_key == "上海市普陀区司法局"]
     assert sorted(sifa.scope) == ["department", "unit"]
+
+
+def test_a_document_may_be_two_files(tmp_path, monkeypatch):
+    """The hook for split publications: a pairing function groups a narrative and its tables
+    into one document, read with `budgetkit.read(narrative, tables)` (the reader's, when it
+    lands; stand-ins here), and the document lists both sources."""
+    import budgetkit
+    from budgetkit.document import read as read_one
+
+    data = tmp_path / "data"
+    narrative, tables_file = copies(data, 2)
+    alone = copies(data, 1, start=5)[0]
+
+    def pair_sources(paths):
+        return [tuple(p for p in paths if p.name in {narrative.name, tables_file.name})]
+
+    monkeypatch.setattr(budgetkit, "pair_sources", pair_sources, raising=False)
+    monkeypatch.setattr(budgetkit, "read", lambda n, t=None: read_one(t or n))
+    result = build([data], tmp_path / "c", jobs=1)
+    docs = budgetkit.corpus.open(tmp_path / "c").documents.set_index("department")
+    assert result.documents == 2 and len(result.failed) == 0
+    assert docs.loc["测试市第1局", "sources"] == f"{narrative} | {tables_file}"
+    assert docs.loc["测试市第5局", "sources"] == str(alone)
+
+    monkeypatch.setattr(budgetkit, "read", lambda path: read_one(path))  # a one-file reader
+    result = build([data], tmp_path / "c2", jobs=1)
+    assert [f["reason"] for f in result.failed] == [
+        "this budgetkit cannot read a split publication"
+    ]

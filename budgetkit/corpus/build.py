@@ -112,6 +112,9 @@ def build(
         for stale in (out / "generations").glob(".tmp-*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         found = units(paths, exclude=out)
+        if not found:  # a mistyped path must not replace a corpus with an empty one
+            where = ", ".join(map(str, paths)) or "(no paths)"
+            raise BudgetkitError(f"{where}: no documents found (.pdf, .txt, .html files)")
         result = BuildResult(out, "")
         _read_missing(found, out / "cache", jobs, address, progress, result)
         if progress:
