@@ -8,6 +8,7 @@ code / 类 compared row by row.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from ..catalog import Cross, catalog
@@ -36,7 +37,14 @@ def _labels(ident: Cross) -> dict[str, str]:
 
 def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Finding]:
     src = parsed.meta.source
-    ra, rb = row_of(rows, ident.a), row_of(rows, ident.b)
+    for ref in (ident.a, *ident.alternatives):
+        ra = row_of(rows, ref)
+        if ra is not None and _value(ra, ref.measure) is not None:
+            ident = replace(ident, a=ref)
+            break
+    else:
+        ra = row_of(rows, ident.a)
+    rb = row_of(rows, ident.b)
     va = _value(ra, ident.a.measure)
     vb = _value(rb, ident.b.measure)
     if va is None or vb is None:
@@ -55,6 +63,7 @@ def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Findin
         table=ident.table,
         code=rb.code if ident.b.row.startswith("code:") else None,
         step=rounding_step([ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)]),
+        involved=[ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)],
         item=catalog().items.get(ident.a.row, {}).get("zh", ident.a.row),
         row=rb.name,
         **_labels(ident),
@@ -107,6 +116,10 @@ def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
                     rb[code].values.get(b.measure) if code in rb else None,
                 ]
             ),
+            involved=[
+                ra[code].values.get(a.measure) if code in ra else None,
+                rb[code].values.get(b.measure) if code in rb else None,
+            ],
             row=(rb.get(code) or ra[code]).name,
             **_labels(ident),
         )

@@ -11,35 +11,18 @@ the last printed digit) give it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
-from ..extract.narrative import ROW_NAMES, TOPICS, names_from, resolve_code
+from ..catalog.templates import template
+from ..extract.narrative import names_from, resolve_code, topics, vocab
 from ..model import Amount, Finding, Parsed, Statement
 from ..money import CENT
+from .rows import row_of, rows_by_table, value_of
 
 HALF = Decimal("0.005")
 HUNDRED = Decimal(100)
-
-#: Change identities: (label, total side, parts side). A side is ("first", topics): the
-#: first stated change among the topics; ("sum", topics): the sum of their stated changes;
-#: ("items", topic, digits): every stated change of `topic` with a code of that many digits.
-CHANGE_SUMS: tuple[tuple[str, tuple, tuple], ...] = (
-    ("一般公共预算各项（项级）", ("first", ("gpb.total", "income.gpb")), ("items", "gpb.function", 7)),
-    ("一般公共预算基本支出与项目支出", ("first", ("gpb.total", "income.gpb")), ("sum", ("gpb.basic", "gpb.project"))),
-    (
-        "“三公”经费各项",
-        ("first", ("three_public.total",)),
-        ("sum", ("three_public.abroad", "three_public.vehicle_purchase",
-                 "three_public.vehicle_operation", "three_public.reception")),
-    ),
-    (
-        "收入来源与支出（基本+项目）",
-        ("sum", ("income.gpb", "income.gov_fund", "income.soe", "income.unit_funds",
-                 "income.business", "income.operating", "income.other")),
-        ("sum", ("expenditure.basic", "expenditure.project")),
-    ),
-)  # fmt: skip
 
 
 def _s(v: Decimal | None) -> str | None:
@@ -52,9 +35,11 @@ def _quote(st: Statement, limit: int = 80) -> str:
 
 
 class Figures:
-    """Table figures by topic (see `narrative.TOPICS`), looked up once per document."""
+    """Table figures by topic (template data: narrative.topics), looked up once per document."""
 
     def __init__(self, parsed: Parsed):
+        self.topics = topics(template(parsed.meta.template))
+        self.rows = rows_by_table(parsed)
         self.by_table: dict[str, list[Amount]] = {}
         for a in parsed.amounts:
             self.by_table.setdefault(a.table, []).append(a)
@@ -62,47 +47,36 @@ class Figures:
         self.names = names_from(parsed.amounts)
 
     def table_of(self, topic: str | None) -> str | None:
-        t = TOPICS.get(topic or "")
+        t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
-            if lk.table in self.by_table or lk.table in self.empty:
+            if lk.table in self.rows or lk.table in self.empty:
                 return lk.table
         return t.lookups[0].table if t and t.lookups else None
 
     def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
         """The table figure for a topic (None when no table gives it).
 
-        A row or cell left blank in a table that is present counts as 0; a table declared
-        empty (为空表) gives 0; a missing table gives None (completeness is checked elsewhere).
+        A row or cell left blank in a table that is present counts as 0 (unless the topic is
+        strict); a table declared empty (为空表) gives 0; a missing table gives None
+        (completeness is checked elsewhere).
         """
-        t = TOPICS.get(topic or "")
+        t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
-            rows = self.by_table.get(lk.table)
-            if not rows:
+            if lk.table not in self.rows:
                 if lk.table in self.empty:
                     return Decimal(0)
                 continue
-            if lk.side:
-                rows = [a for a in rows if a.side in (lk.side, None)]
             if lk.row == "code":
                 if not code:
                     continue
-                hit = [a for a in rows if a.code == code]
-            else:
-                pat = ROW_NAMES.get(lk.row)
-                hit = [
-                    a
-                    for a in rows
-                    if a.code == lk.row
-                    or (pat and not (a.code or "").isdigit() and pat.match(a.name.replace(" ", "")))
-                ]
-            if not hit:
-                if lk.row == "total" or not lk.blank_is_zero:
+                lk = replace(lk, row=f"code:{code}")
+            row = row_of(self.rows, lk)
+            if row is None:
+                if lk.row == "total" or t.strict:
                     continue
                 return Decimal(0)
-            for a in hit:
-                if a.measure == lk.measure:
-                    return a.value
-            return Decimal(0)
+            found = value_of(row, lk.measure)
+            return found[0] if found else Decimal(0)
         return None
 
 
@@ -155,7 +129,7 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
 
 
 def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterator[Finding]:
-    t = TOPICS.get(st.topic or "")
+    t = fig.topics.get(st.topic or "")
     if st.share is None or not t or not t.base:
         return
     part = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
@@ -304,7 +278,7 @@ def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | 
 
 
 def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator[Finding]:
-    for name, total_spec, parts_spec in CHANGE_SUMS:
+    for name, total_spec, parts_spec in vocab(template(parsed.meta.template)).change_sums:
         total = _side(total_spec, sts, fig)
         parts = _side(parts_spec, sts, fig)
         if not total or not parts:

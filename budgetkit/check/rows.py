@@ -23,6 +23,8 @@ class Row:
     line: Line
     values: dict[str, Amount] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # measures the table prints as columns
+    org: str | None = None  # the subordinate unit the row belongs to (None: the department)
+    row: int = 0  # printed order within the table
 
     def get(self, measure: str) -> Decimal:
         """Value of a measure; a blank cell counts as zero."""
@@ -39,7 +41,7 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
     out: dict[str, dict[tuple, Row]] = {}
     for a in parsed.amounts:
         rows = out.setdefault(a.table, {})
-        key = (a.side, a.row, a.item)  # items printed as columns (上海 三公 table) split a row
+        key = (a.side, a.row, a.item, a.org)  # items printed as columns split a row
         r = rows.get(key)
         if r is None:
             r = rows[key] = Row(
@@ -52,6 +54,8 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
                 a.line,
                 {},
                 cols.get(a.table, frozenset()),
+                a.org,
+                a.row,
             )
         r.values[a.measure] = a
     return {t: list(rows.values()) for t, rows in out.items()}
@@ -67,10 +71,16 @@ def columns(parsed: Parsed) -> dict[str, set[str]]:
 
 
 def total_row(rows: list[Row], side: str | None = None) -> Row | None:
-    return next(
-        (r for r in rows if r.item == "total" and not r.code and (side is None or r.side == side)),
-        None,
-    )
+    """The total row (of one side): the department's own, not a subordinate unit's; in a
+    two-sided summary the last one printed (收入总计 comes after 收入合计 / 本年收入合计)."""
+    hits = [
+        r
+        for r in rows
+        if r.item == "total" and not r.code and r.org is None and (side is None or r.side == side)
+    ]
+    if not hits:
+        return None
+    return hits[-1] if side is not None else hits[0]
 
 
 def class_rows(rows: list[Row], side: str | None = None) -> list[Row]:
@@ -125,10 +135,12 @@ def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
     """
     if row.has(measure) or measure in row.columns:
         return row.get(measure), None
+    from .tables import decomposition, frontier
+
     spec = catalog().tables[row.table]
-    for target, parts in spec.row_sums:
-        printed = [p for p in parts if p in row.columns or row.has(p)]
-        if target == measure and printed:
-            names = "+".join(catalog().measures[p]["zh"] for p in printed)
-            return sum((row.get(p) for p in printed), Decimal(0)), f"sum of {names}"
-    return None
+    printed = set(row.columns) | set(row.values)
+    parts = frontier(measure, decomposition(spec), printed)
+    if not parts:
+        return None
+    names = "+".join(catalog().measure_label(p) for p in parts)
+    return sum((row.get(p) for p in parts), Decimal(0)), f"sum of {names}"

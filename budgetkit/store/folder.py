@@ -67,13 +67,24 @@ def _enc(obj):
     return obj
 
 
+def _record_class(name: str):
+    """A record type by name: only those of the model (and the layout's 目录 entries), never
+    an arbitrary class named in a file."""
+    from ..layout import blocks
+
+    cls = getattr(model, name, None) or getattr(blocks, name, None)
+    if cls is None or not is_dataclass(cls):
+        raise TypeError(f"unknown record type {name!r}")
+    return cls
+
+
 def _dec(obj):
     if isinstance(obj, dict):
         if "$d" in obj:
             return Decimal(obj["$d"])
         if "$line" in obj:
             return Line((), obj["$line"][0], obj["$line"][1])
-        cls = getattr(model, obj["$t"])
+        cls = _record_class(obj["$t"])
         args = {k: _dec(v) for k, v in obj.items() if k != "$t"}
         for f in fields(cls):  # tuples were written as lists
             if isinstance(args.get(f.name), list) and "tuple" in str(f.type):
