@@ -29,6 +29,7 @@ class TableSpec:
     item_sums: tuple[tuple[str, tuple[str, ...]], ...]
     kinds: tuple[str, ...] = ("budget", "final")  # document kinds that publish it
     satisfied_by: tuple[str, ...] = ()  # other tables that publish the same figures
+    flows: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()  # closing = +… −…
     missing_severity: str = "error"  # severity of completeness.table.missing
 
 
@@ -102,6 +103,7 @@ def catalog() -> Catalog:
             item_sums=tuple((a, tuple(b)) for a, b in spec.get("item_sums", [])),
             kinds=tuple(spec.get("kinds", ("budget", "final"))),
             satisfied_by=tuple(spec.get("satisfied_by", ())),
+            flows=tuple((t, tuple(p), tuple(m)) for t, p, m in spec.get("flows", [])),
             missing_severity=spec["required"] if isinstance(spec.get("required"), str) else "error",
         )
         for tid, spec in base["tables"].items()

@@ -131,6 +131,8 @@ def check(parsed: Parsed) -> Iterator[Finding]:
     rows = rows_by_table(parsed)
     empty = {t.table for t in parsed.tables if t.empty and t.table}
     for ident in catalog().cross:
+        if parsed.meta.kind not in ident.kinds:
+            continue
         if ident.a.row in ("codes", "classes"):
             yield from _by_code(parsed, rows, ident)
         else:

@@ -114,6 +114,8 @@ def check(parsed: Parsed) -> Iterator[Finding]:
             printed = cols.get(table, set()) if not spec.two_sided else sides[r.side]
             for scope, bases in _scoped(printed).items():
                 yield from _row_sums(parsed, table, title, r, spec, tree, scope, bases)
+        if spec.flows:
+            yield from _flows(parsed, table, title, rows, spec)
         if spec.classification:
             yield from _hierarchy(parsed, table, title, rows)
         if spec.item_sums:
@@ -149,6 +151,42 @@ def _row_sums(parsed, table, title, r: Row, spec, tree, scope: str, bases: set[s
         )
         if f:
             yield f
+
+
+def _flows(parsed: Parsed, table: str, title: str, rows: list[Row], spec) -> Iterator[Finding]:
+    """Final accounts: what is carried into the year, plus what came in, less what was spent,
+    is what is carried out (年初 + 本年收入 − 本年支出 − 结余分配 = 年末), row by row."""
+    cat = catalog()
+    for r in rows:
+        for target, plus, minus in spec.flows:
+            printed = set(r.columns) | set(r.values)
+            terms = [m for m in (*plus, *minus) if m in printed]
+            if target not in printed or len(terms) < 2:
+                continue
+            value = sum((r.get(m) for m in plus), Decimal(0)) - sum(
+                (r.get(m) for m in minus), Decimal(0)
+            )
+            names = "+".join(cat.measure_label(m) for m in plus if m in printed)
+            names += "".join(f"−{cat.measure_label(m)}" for m in minus if m in printed)
+            f = compare(
+                "table.flow",
+                r.get(target),
+                value,
+                len(terms),
+                r.unit,
+                source=parsed.meta.source,
+                line=r.line,
+                table=table,
+                code=r.code,
+                step=rounding_step([r.values.get(target), *(r.values.get(m) for m in terms)]),
+                involved=[r.values.get(target), *(r.values.get(m) for m in terms)],
+                title=title,
+                row=_label(r),
+                target=cat.measure_label(target),
+                parts=names,
+            )
+            if f:
+                yield f
 
 
 def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[Finding]:

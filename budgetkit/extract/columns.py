@@ -78,6 +78,10 @@ def _paths(rows: list[list[str]], width: int, table: str, tpl: Template) -> list
     column as well as value columns (收入 over 项目 | 预算数) heads a side, not a measure: it
     is left out of the value columns' paths."""
     spans = _spans(rows, width)
+    spec = catalog().tables.get(table)
+    # in a two-sided summary every label over a row-label column heads a side (收入, 本年收入);
+    # elsewhere a measure over one heads a panel of its own (人员经费 | 公用经费)
+    measures = {} if spec is not None and spec.two_sided else catalog().measures
     own: dict[int, str] = {}  # column → its lowest label that starts there
     for row in spans:
         for label, a, _b in row:
@@ -86,7 +90,11 @@ def _paths(rows: list[list[str]], width: int, table: str, tpl: Template) -> list
     paths: list[list[str]] = [[] for _ in range(width)]
     for row in spans:
         for label, a, b in row:
-            side = b - a > 1 and any(j in row_cols for j in range(a, b))
+            side = (
+                b - a > 1
+                and any(j in row_cols for j in range(a, b))
+                and header_role(table, label, tpl) not in measures  # 人员经费 heads a panel
+            )
             for j in range(a, b):
                 if side and j not in row_cols:
                     continue

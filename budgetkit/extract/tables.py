@@ -27,11 +27,11 @@ _UNIT_SUFFIX = ("（本级）", "本级")
 
 
 def _segments(cols: list[Column]) -> list[list[Column]]:
-    """Split columns into panels: a name column after a measure column starts a new one."""
+    """Split columns into panels: a code or name column after a measure column starts one."""
     segs: list[list[Column]] = [[]]
     seen_measure = False
     for c in cols:
-        if c.role == "name" and seen_measure:
+        if c.role in ("code", "name") and seen_measure:
             segs.append([])
             seen_measure = False
         if c.is_measure:
@@ -101,8 +101,10 @@ class _Reader:
 
     def read(self, department: str | None) -> None:
         spec = catalog().tables[self.table]
-        segs = _segments(self.cols) if spec.two_sided else [self.cols]
-        sides = _side_names(self.block, segs) if spec.two_sided else [None]
+        segs = _segments(
+            self.cols
+        )  # panels side by side (two-sided summaries, 人员经费 | 公用经费)
+        sides = _side_names(self.block, segs) if spec.two_sided else [None] * len(segs)
         unit_cols = [c for c in self.cols if c.role in ("unit_name", "unit_code")]
         orgs: list[_Org] = []
         current_org: _Org | None = None
