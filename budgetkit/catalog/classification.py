@@ -19,6 +19,11 @@ def function_classes() -> dict[str, str]:
     return dict(_data()["function"])
 
 
+def function_aliases() -> dict[str, str]:
+    """Earlier names of 支出功能分类 类: name → code."""
+    return dict(_data().get("function_aliases", {}))
+
+
 def economic() -> dict[str, str]:
     """部门预算支出经济分类 类/款: code → name."""
     return dict(_data()["economic"])

@@ -46,7 +46,8 @@ class Column:
 
 
 def _numbering(cells: tuple[str, ...]) -> bool:
-    return all(c in ("※", "*", "＊", "**", "栏次", "行次") or c.isdigit() for c in cells if c)
+    marks = ("※", "*", "＊", "**", "栏次", "行次")
+    return all(c.replace(" ", "") in marks or c.isdigit() for c in cells if c)
 
 
 def _spans(rows: list[list[str]], width: int) -> list[list[tuple[str, int, int]]]:

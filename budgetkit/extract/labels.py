@@ -101,8 +101,30 @@ def header_role(table: str, label: str, tpl: Template, kind: str = "budget") -> 
 
 
 def row_item(label: str, tpl: Template) -> str | None:
-    """The canonical item of a labelled row (合计 → total, 一、本年收入 → current …)."""
-    return vocab(tpl).rows.get(strip_numbering(norm_label(label)))
+    """The canonical item of a labelled row (合计 → total, 一、本年收入 → current …).
+
+    A 三公 item printed as an expenditure (因公出国（境）支出, 公务接待费支出) is the item."""
+    rows = vocab(tpl).rows
+    lab = strip_numbering(norm_label(label))
+    item = rows.get(lab)
+    if item is None and lab.endswith("支出") and len(lab) > 4:
+        stem = lab[:-2]
+        item = rows.get(stem) or rows.get(stem + "费")
+    return item
+
+
+@cache
+def _class_names() -> dict[str, str]:
+    from ..catalog.classification import function_aliases, function_classes
+
+    names = {norm_label(n): c for n, c in function_aliases().items()}
+    return names | {norm_label(n): c for c, n in function_classes().items()}
+
+
+def class_code(label: str) -> str | None:
+    """The 类 code of a row printed as a national function class name without its code
+    (一、一般公共服务支出 → 201), None otherwise."""
+    return _class_names().get(strip_numbering(norm_label(label)))
 
 
 def year_of(label: str) -> tuple[int | None, str]:

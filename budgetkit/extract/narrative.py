@@ -145,7 +145,12 @@ def _subject(lead: str, printed: bool = False) -> str:
 
 
 def _key(name: str) -> str:
-    return norm(name).translate(_BRACKETS)
+    return _ENUMERATION.sub("", norm(name).translate(_BRACKETS))
+
+
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.．](?!\d))"
+)
 
 
 class Names(dict):

@@ -21,7 +21,7 @@ from ..model import Amount, Finding, TableInfo
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code
 from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
-from .labels import norm_label, row_item
+from .labels import class_code, norm_label, row_item
 
 _UNIT_SUFFIX = ("（本级）", "本级")
 
@@ -137,6 +137,8 @@ class _Reader:
                 if code:
                     last_code[k] = code
                 item = None if code else row_item(label, self.tpl)
+                if code is None and item is None and self.by_function(sides[k]):
+                    code = class_code(label)  # 一、一般公共服务支出 printed without 201
                 scope = None
                 if not code and item is None:
                     scope = row_scope(label, self.table, self.tpl, kind=self.kind, year=self.year)
@@ -239,6 +241,14 @@ class _Reader:
                 )
             )
         return out
+
+    def by_function(self, side: str | None) -> bool:
+        """Rows named by national function classes: a function-classified table, or a
+        summary's expenditure side."""
+        spec = catalog().tables[self.table]
+        if spec.two_sided:
+            return bool(side and side.startswith("expenditure"))
+        return spec.classification == "function"
 
     def _rescoped(self, amounts: list[Amount], atoms: list[str]) -> list[Amount]:
         """A row whose label qualifies its figures (2025年, 增减变化金额)."""

@@ -104,7 +104,7 @@ def _cells(line: Line) -> list[str]:
 
 def is_number_row(line: Line, tpl: Template) -> bool:
     """A row of column numbers or markers (栏次 | 1 | 2 | …, ** | ** | 1)."""
-    cells = _cells(line)
+    cells = [c.replace(" ", "") for c in _cells(line)]
     marks = _patterns(tpl).numbering
     return bool(cells) and all(c in marks or c.isdigit() and len(c) <= 2 for c in cells)
 
