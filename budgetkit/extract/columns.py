@@ -232,14 +232,36 @@ def columns_of(block: Block, width: int, tpl: Template, *, kind: str = "budget",
                 if role is not None:
                     break
         cols.append(Column(j, " › ".join(path), role, item))
+    cols = _one_code_group(cols, paths)
     if any(c.item for c in cols):  # items printed as columns: a generic total is the items'
+        # … or, beside a 三公 subtotal and meetings/training columns, their grand total
+        items = {c.item for c in cols}
+        grand = "total" in items and bool(items & {"meetings", "training"})
         cols = [
-            Column(c.index, c.label, c.role, "total")
+            Column(c.index, c.label, c.role, "grand" if grand else "total")
             if c.item is None and c.is_measure and _under_total(paths[c.index], table, tpl, kind)
             else c
             for c in cols
         ]
     return cols
+
+
+def _one_code_group(cols: list[Column], paths: list[list[str]]) -> list[Column]:
+    """The row's code is the first classification's: code columns under another header
+    (部门预算经济科目编码 | 政府预算经济科目编码, 30113 | 50103) label the row, not its code."""
+    first = None
+    out = []
+    for c in cols:
+        if c.role == "code":
+            parent = tuple(paths[c.index][:-1])
+            leaf = norm_label(paths[c.index][-1]) if paths[c.index] else ""
+            group = parent or (("类款项",) if leaf in ("类", "款", "项") else (leaf,))
+            if first is None:
+                first = group
+            elif group != first:
+                c = Column(c.index, c.label, "text", c.item)
+        out.append(c)
+    return out
 
 
 def _under_total(path: list[str], table: str, tpl: Template, kind: str) -> bool:

@@ -40,6 +40,7 @@ class _Vocab:
     kind_headers: dict[str, dict[str, str]]
     table_headers: dict[str, dict[str, str]]
     header_words: tuple[tuple[str, str], ...]
+    table_header_words: dict[str, tuple[tuple[str, str], ...]]
     groups: dict[str, dict[str, str]]
     rows: dict[str, str]
     scope_order: tuple[str, ...]
@@ -58,6 +59,10 @@ def vocab(tpl: Template) -> _Vocab:
         kind_headers={k: normed(m) for k, m in tpl.section("kind_headers").items()},
         table_headers={t: normed(m) for t, m in tpl.section("table_headers").items()},
         header_words=tuple(tpl.section("header_words").items()),
+        table_header_words={
+            t: tuple((norm_label(w), r) for w, r in m.items())
+            for t, m in tpl.section("table_header_words").items()
+        },
         groups={t: normed(m) for t, m in tpl.section("groups").items()},
         rows={strip_numbering(norm_label(k)): v for k, v in tpl.section("rows").items()},
         scope_order=tuple(scopes.get("order", ())),
@@ -90,7 +95,7 @@ def header_role(table: str, label: str, tpl: Template, kind: str = "budget") -> 
     ):  # an item of the column before (三公: 其中：公务用车购置) or a subset
         inner = header_role(table, strip_numbering(lab), tpl, kind)
         return inner if inner and inner.startswith("item:") else "subset"
-    for word, r in v.header_words:
+    for word, r in (*v.table_header_words.get(table, ()), *v.header_words):
         if word in lab:
             return r
     bare = _TRAILING_QUALIFIER.sub("", lab)

@@ -123,7 +123,9 @@ class _Reader:
                 if not name and project:
                     name, project = project, ""
                 is_unit_row = bool(unit_name) and not any(code_cells) and not name
-                if is_unit_row:
+                if is_unit_row and row_item(unit_name, self.tpl) == "total":
+                    is_unit_row = False  # 合计 printed in the unit column: the total row
+                if unit_name and not name and not any(code_cells):
                     name = unit_name
                 code, label = split_code(code_cells, name)
                 if not label and not code and not any(get(c) for c in seg):

@@ -61,6 +61,7 @@ class _Compiled:
     labels: tuple[re.Pattern[str], ...]
     label_only: re.Pattern[str]
     canon: tuple[tuple[str, str], ...]
+    drop: tuple[re.Pattern[str], ...]
     rules: tuple[_Rule, ...]
     known: tuple[tuple[str, str], ...]
     contents: re.Pattern[str]
@@ -79,6 +80,7 @@ def _compiled(tpl: Template) -> _Compiled:
         labels=tuple(re.compile(p) for p in t["labels"]),
         label_only=re.compile(t["label_only"]),
         canon=tuple((a, b) for a, b in t["canon"]),
+        drop=tuple(re.compile(p) for p in t.get("drop", ())),
         rules=rules,
         known=tuple((kind, w) for kind, words in t.get("known", {}).items() for w in words),
         contents=re.compile(t["contents"]),
@@ -93,9 +95,12 @@ def squeeze(text: str) -> str:
 
 
 def canonical(text: str, tpl: Template) -> str:
+    c = _compiled(tpl)
     s = squeeze(text)
-    for a, b in _compiled(tpl).canon:
+    for a, b in c.canon:
         s = s.replace(a, b)
+    for pat in c.drop:
+        s = pat.sub("", s)
     return s
 
 
