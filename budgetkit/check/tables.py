@@ -209,8 +209,10 @@ def _hierarchy_of(parsed: Parsed, table: str, title: str, rows: list[Row]) -> It
     children: dict[str | None, list[str]] = {}
     for code in by_code:
         parent = {7: code[:5], 5: code[:3]}.get(len(code)) if len(code) > 3 else None
+        if parent is not None and parent not in by_code and len(code) == 7:
+            parent = code[:3]  # a 项 whose 款 is not printed counts under its 类
         if parent is not None and parent not in by_code:
-            continue  # orphan: parent not printed
+            continue  # orphan: no ancestor printed
         children.setdefault(parent, []).append(code)
     if by_code and not children:  # a flat list of codes whose parents are not printed
         children[None] = list(by_code)

@@ -48,6 +48,8 @@ def inherit(cells: list[str], prev: str | None) -> str | None:
     """Code of a row that prints only its own part (类 blank under its 类 row: "" | 05 | 01),
     completed from the previous coded row."""
     parts = [c.replace(" ", "") for c in cells]
+    if prev and len(parts) == 1 and len(parts[0]) == 2 and parts[0].isdigit():
+        return prev[:3] + parts[0]  # a joined code column printing a 款 as 05 under its 类
     if not prev or parts[0] or len(parts) < 2:
         return None
     if len(parts) >= 3 and not parts[1] and parts[2] and len(prev) >= 5:
@@ -68,6 +70,13 @@ def code_from_context(cells: list[str], prev: str | None) -> str | None:
     if len(sub) == 2 and len(prev) >= 5 and prev[3:5] == sub[0]:
         return prev[:3] + "".join(sub)
     return None
+
+
+def unit_code(cells: list[str]) -> bool:
+    """A code cell holding a budget unit's code (125003, 6 digits) rather than a
+    classification code: the row is a subordinate unit's."""
+    parts = [c.replace(" ", "") for c in cells if c]
+    return len(parts) == 1 and parts[0].isdigit() and len(parts[0]) in (6, 9)
 
 
 def split_code(cells: list[str], name: str) -> tuple[str | None, str]:

@@ -102,7 +102,16 @@ def header_role(table: str, label: str, tpl: Template, kind: str = "budget") -> 
     for suffix, r in _SUFFIX_ROLES:
         if bare.endswith(suffix) and len(bare) > len(suffix):
             return r
-    return None
+    return _fragment(lab, {**v.headers, **v.table_headers.get(table, {})})
+
+
+def _fragment(lab: str, known: dict[str, str]) -> str | None:
+    """The meaning of a label cut off at its cell's edge (务用车购置及运行维护, 因公出国（): the
+    one meaning of every known label it is a piece of (at least 5 characters of it)."""
+    if len(lab) < 5:
+        return None
+    roles = {r for k, r in known.items() if lab in k}
+    return roles.pop() if len(roles) == 1 else None
 
 
 def row_item(label: str, tpl: Template) -> str | None:
@@ -115,6 +124,8 @@ def row_item(label: str, tpl: Template) -> str | None:
     if item is None and lab.endswith("支出") and len(lab) > 4:
         stem = lab[:-2]
         item = rows.get(stem) or rows.get(stem + "费")
+    if item is None:
+        item = _fragment(lab, rows)  # 人员经费和公用经费支 cut off at the cell's edge
     return item
 
 

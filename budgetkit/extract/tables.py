@@ -19,7 +19,7 @@ from ..errors import MalformedNumber
 from ..layout import Block
 from ..model import Amount, Finding, TableInfo
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
-from .codes import bad_code_cells, code_from_context, inherit, split_code
+from .codes import bad_code_cells, code_from_context, inherit, split_code, unit_code
 from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
 from .labels import class_code, norm_label, row_item
 
@@ -122,6 +122,9 @@ class _Reader:
                 project = next((get(c) for c in seg if c.role == "project_name" and get(c)), "")
                 if not name and project:
                     name, project = project, ""
+                if not unit_cols and unit_code(code_cells) and name:
+                    unit_name, code_cells = name, []  # 125003 西安市安全生产执法监察支队
+                    name = ""
                 is_unit_row = bool(unit_name) and not any(code_cells) and not name
                 if is_unit_row and row_item(unit_name, self.tpl) == "total":
                     is_unit_row = False  # 合计 printed in the unit column: the total row
