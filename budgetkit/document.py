@@ -33,7 +33,7 @@ def parse(path: str | Path) -> Parsed:
     meta = extract_meta(src.lines, layout, src.path, src.format)
     parsed = Parsed(meta=meta)
     for block in layout.blocks:
-        amounts, info, found = normalise(block, src.path, meta.unit_as_printed)
+        amounts, info, found = normalise(block, src.path, meta.unit_as_printed, parsed.unreadable)
         parsed.amounts.extend(amounts)
         parsed.tables.append(info)
         parsed.findings.extend(found)

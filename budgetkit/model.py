@@ -49,6 +49,24 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A cell of a canonical table that should hold a figure but does not read as one (its
+    `read.number.malformed` finding says how it is printed). It is never a figure, and never
+    a blank cell (0) either: no headline figure or identity is computed from it."""
+
+    table: str
+    side: str | None
+    row: int
+    item: str | None
+    measure: str
+    code: str | None
+    name: str  # row label as printed
+    unit: str
+    printed: str  # the cell as printed
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
 class TableInfo:
     """What the reader found for one canonical table (present, empty, or unrecognised)."""
 
@@ -187,3 +205,4 @@ class Parsed:
     targets: list[TargetTable] = field(default_factory=list)
     glossary: list[Term] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
+    unreadable: list[Unreadable] = field(default_factory=list)  # cells that are not numbers

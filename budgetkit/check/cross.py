@@ -85,8 +85,9 @@ def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
     rb = {r.code: r for r in rows.get(b.table, []) if r.code and r.has(b.measure)}
     if not ra or not rb:
         return
+    unread = {r.code for t in (a, b) for r in rows.get(t.table, []) if not r.readable(t.measure)}
     for code in sorted(set(ra) | set(rb)):
-        if classes and len(code) != 3:
+        if classes and len(code) != 3 or code in unread:
             continue
         x = ra[code].get(a.measure) if code in ra else ZERO
         y = rb[code].get(b.measure) if code in rb else ZERO

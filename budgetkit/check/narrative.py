@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
 from ..extract.narrative import ROW_NAMES, TOPICS, names_from, resolve_code
-from ..model import Amount, Finding, Parsed, Statement
+from ..model import Amount, Finding, Parsed, Statement, Unreadable
 from ..money import CENT
 
 HALF = Decimal("0.005")
@@ -52,7 +52,11 @@ def _quote(st: Statement, limit: int = 80) -> str:
 
 
 class Figures:
-    """Table figures by topic (see `narrative.TOPICS`), looked up once per document."""
+    """Table figures by topic (see `narrative.TOPICS`), looked up once per document.
+
+    Lookups go through indexes (by table, by table and code) and each (table, side, row)
+    selection is computed once, so checking a document takes time linear in its size.
+    """
 
     def __init__(self, parsed: Parsed):
         self.by_table: dict[str, list[Amount]] = {}
@@ -60,6 +64,17 @@ class Figures:
             self.by_table.setdefault(a.table, []).append(a)
         self.empty = {t.table for t in parsed.tables if t.empty and t.table}
         self.names = names_from(parsed.amounts)
+        # cells a lookup may hit: amounts and cells that are not numbers (never a figure)
+        self._cells: dict[str, list[Amount | Unreadable]] = {}
+        self._by_code: dict[tuple[str, str], list[Amount | Unreadable]] = {}
+        cells: list[Amount | Unreadable] = [*parsed.amounts, *parsed.unreadable]
+        if parsed.unreadable:
+            cells.sort(key=lambda c: (c.line.page or 0, c.line.lineno))
+        for c in cells:
+            self._cells.setdefault(c.table, []).append(c)
+            if c.code:
+                self._by_code.setdefault((c.table, c.code), []).append(c)
+        self._hits: dict[tuple, list[Amount | Unreadable]] = {}
 
     def table_of(self, topic: str | None) -> str | None:
         t = TOPICS.get(topic or "")
@@ -68,40 +83,54 @@ class Figures:
                 return lk.table
         return t.lookups[0].table if t and t.lookups else None
 
+    def _select(self, table: str, side: str | None, row: str, code: str | None) -> list:
+        """Cells of `table` (and `side`) on the rows a lookup names: one code, or the rows
+        whose code is `row` or whose name matches the row's pattern (computed once)."""
+        key = (table, side, row, code if row == "code" else None)
+        hit = self._hits.get(key)
+        if hit is None:
+            if row == "code":
+                cells = self._by_code.get((table, code or ""), [])
+            else:
+                cells = self._cells.get(table, [])
+            if side:
+                cells = [a for a in cells if a.side in (side, None)]
+            if row == "code":
+                hit = list(cells)
+            else:
+                pat = ROW_NAMES.get(row)
+                hit = [
+                    a
+                    for a in cells
+                    if a.code == row
+                    or (pat and not (a.code or "").isdigit() and pat.match(a.name.replace(" ", "")))
+                ]
+            self._hits[key] = hit
+        return hit
+
     def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
         """The table figure for a topic (None when no table gives it).
 
         A row or cell left blank in a table that is present counts as 0; a table declared
-        empty (为空表) gives 0; a missing table gives None (completeness is checked elsewhere).
+        empty (为空表) gives 0; a missing table gives None (completeness is checked elsewhere),
+        and so does a cell that is printed but not a number (read.number.malformed).
         """
         t = TOPICS.get(topic or "")
         for lk in t.lookups if t else ():
-            rows = self.by_table.get(lk.table)
-            if not rows:
+            if not self.by_table.get(lk.table) and not self._cells.get(lk.table):
                 if lk.table in self.empty:
                     return Decimal(0)
                 continue
-            if lk.side:
-                rows = [a for a in rows if a.side in (lk.side, None)]
-            if lk.row == "code":
-                if not code:
-                    continue
-                hit = [a for a in rows if a.code == code]
-            else:
-                pat = ROW_NAMES.get(lk.row)
-                hit = [
-                    a
-                    for a in rows
-                    if a.code == lk.row
-                    or (pat and not (a.code or "").isdigit() and pat.match(a.name.replace(" ", "")))
-                ]
+            if lk.row == "code" and not code:
+                continue
+            hit = self._select(lk.table, lk.side, lk.row, code)
             if not hit:
                 if lk.row == "total" or not lk.blank_is_zero:
                     continue
                 return Decimal(0)
             for a in hit:
                 if a.measure == lk.measure:
-                    return a.value
+                    return a.value if isinstance(a, Amount) else None
             return Decimal(0)
         return None
 

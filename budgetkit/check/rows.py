@@ -23,21 +23,32 @@ class Row:
     line: Line
     values: dict[str, Amount] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # measures the table prints as columns
+    unreadable: set[str] = field(default_factory=set)  # measures whose cell is not a number
 
     def get(self, measure: str) -> Decimal:
-        """Value of a measure; a blank cell counts as zero."""
+        """Value of a measure; a blank cell counts as zero (see `readable` for a malformed one)."""
         a = self.values.get(measure)
         return a.value if a else Decimal(0)
 
     def has(self, measure: str) -> bool:
         return measure in self.values
 
+    def readable(self, *measures: str) -> bool:
+        """False when a cell of these measures is printed but is not a number: it is not 0,
+        so no figure or identity may be computed from it."""
+        return not self.unreadable.intersection(measures)
+
 
 def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
     """Rows of every table in printed order (two-sided tables: one row per side)."""
     cols = {t: frozenset(c) for t, c in columns(parsed).items()}
     out: dict[str, dict[tuple, Row]] = {}
-    for a in parsed.amounts:
+    cells: list = parsed.amounts
+    if parsed.unreadable:  # in printed order: a row may hold only unreadable cells
+        cells = sorted(
+            [*parsed.amounts, *parsed.unreadable], key=lambda c: (c.line.page or 0, c.line.lineno)
+        )
+    for a in cells:
         rows = out.setdefault(a.table, {})
         key = (a.side, a.row, a.item)  # items printed as columns (上海 三公 table) split a row
         r = rows.get(key)
@@ -53,7 +64,10 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
                 {},
                 cols.get(a.table, frozenset()),
             )
-        r.values[a.measure] = a
+        if isinstance(a, Amount):
+            r.values[a.measure] = a
+        else:
+            r.unreadable.add(a.measure)
     return {t: list(rows.values()) for t, rows in out.items()}
 
 
@@ -94,6 +108,7 @@ def derived_total(rows: list[Row], side: str | None = None) -> Row | None:
     first = tops[0]
     d = Row(first.table, side, None, "total", "合计（按各类之和）", first.unit, first.line)
     for r in tops:
+        d.unreadable |= r.unreadable
         for m, a in r.values.items():
             prev = d.values.get(m)
             value = a.value + (prev.value if prev else Decimal(0))
@@ -123,12 +138,16 @@ def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
     but declares as a sum of printed parts (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营)
     is that sum.
     """
+    if not row.readable(measure):
+        return None
     if row.has(measure) or measure in row.columns:
         return row.get(measure), None
     spec = catalog().tables[row.table]
     for target, parts in spec.row_sums:
         printed = [p for p in parts if p in row.columns or row.has(p)]
         if target == measure and printed:
+            if not row.readable(*printed):
+                return None
             names = "+".join(catalog().measures[p]["zh"] for p in printed)
             return sum((row.get(p) for p in printed), Decimal(0)), f"sum of {names}"
     return None

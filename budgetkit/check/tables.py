@@ -64,6 +64,8 @@ def check(parsed: Parsed) -> Iterator[Finding]:
                 used = [p for p in parts if p in printed]
                 if target not in printed or len(used) < 2:
                     continue  # an identity needs its total and at least two printed parts
+                if not r.readable(target, *used):
+                    continue  # a cell that is not a number (read.number.malformed) is not 0
                 names = "+".join(cat.measures[p]["zh"] for p in used if r.has(p)) or "0"
                 f = _sum_finding(
                     parsed,
@@ -111,6 +113,8 @@ def _hierarchy(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Itera
             prow = by_code[parent][0]
             label = _label(prow)
         for m in measures:
+            if not all(r.readable(m) for r in [prow, *(r for k in kids for r in by_code[k])]):
+                continue
             kids_m = [r.values[m] for k in kids for r in by_code[k] if m in r.values]
             f = _sum_finding(
                 parsed,
@@ -143,6 +147,8 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
             )
         names = "+".join(catalog().items[p]["zh"] for p in expanded)
         for m in measures:
+            if not all(r.readable(m) for r in [tr, *(items[p] for p in expanded if p in items)]):
+                continue
             found = [items[p].values[m] for p in expanded if p in items and m in items[p].values]
             f = _sum_finding(
                 parsed,
@@ -172,7 +178,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
         top = [r for r in srows if r is not tot and _TOP_LINE.match(norm_label(r.name))]
         if not top:
             top = [r for r in srows if r.code and len(r.code) == 3]
-        if not top:
+        if not top or not all(r.readable("total") for r in [tot, *top]):
             continue
         f = _sum_finding(
             parsed,
@@ -187,7 +193,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
         )
         if f:
             yield f
-    if len(totals) == 2:
+    if len(totals) == 2 and all(r.readable("total") for r in totals.values()):
         inc, exp = totals["income"], totals["expenditure"]
         f = compare(
             "table.balance",

@@ -15,7 +15,7 @@ from ..catalog import catalog, norm_label
 from ..catalog.rules import finding
 from ..errors import MalformedNumber
 from ..layout import Block
-from ..model import Amount, Finding, TableInfo
+from ..model import Amount, Finding, TableInfo, Unreadable
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -206,10 +206,25 @@ def split_code(cells: list[str], name: str) -> tuple[str | None, str]:
     return None, (name or " ".join(c for c in cells if c))
 
 
+def _placed(c: Column, item: str | None, row_no: int) -> tuple[str, str | None, int]:
+    """(measure, item, row) of a cell: an item printed as a column (`item:<id>`) is the
+    total of its own row."""
+    if c.role and c.role.startswith("item:"):
+        return "total", c.role[5:], row_no + c.index
+    return c.role or "", item, row_no
+
+
 def normalise(
-    block: Block, source: str, default_unit: str | None
+    block: Block,
+    source: str,
+    default_unit: str | None,
+    unreadable: list[Unreadable] | None = None,
 ) -> tuple[list[Amount], TableInfo, list[Finding]]:
-    """One block → its amounts, what was found, and reading findings."""
+    """One block → its amounts, what was found, and reading findings.
+
+    Cells of measure columns that do not read as numbers are appended to `unreadable`.
+    """
+    unreadable = [] if unreadable is None else unreadable
     findings: list[Finding] = []
     table = block.table
     unit = block.unit or default_unit
@@ -294,6 +309,15 @@ def normalise(
                 try:
                     value = parse_amount(text, loc)
                 except MalformedNumber:
+                    if c.role is not None:  # never a figure, and never a blank (0) either
+                        measure, row_item, row = _placed(c, item, row_no)
+                        unreadable.append(
+                            Unreadable(
+                                table, side, row, row_item, measure, code, label, unit, text, line
+                            )
+                        )
+                        if c.role.startswith("item:"):
+                            item_cols = max(item_cols, c.index + 1)
                     findings.append(
                         finding(
                             "read.number.malformed",
@@ -330,15 +354,12 @@ def normalise(
                             )
                         )
                     continue
-                measure, row_item, name, row = c.role, item, label, row_no
-                if project:
-                    name = f"{label}｜{project}"
-                if measure.startswith("item:"):
+                measure, row_item, row = _placed(c, item, row_no)
+                name = f"{label}｜{project}" if project else label
+                if c.role.startswith("item:"):
                     # an item printed as a column (上海 三公 table): one row per item, named
                     # by the item (the printed row has no label, or a year/预算数 label)
-                    measure, row_item = "total", measure[5:]
                     name = catalog().items.get(row_item, {}).get("zh", c.label)
-                    row = row_no + c.index
                     item_cols = max(item_cols, c.index + 1)
                 amounts.append(
                     Amount(
