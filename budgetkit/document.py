@@ -22,6 +22,7 @@ from .layout import segment
 from .model import Amount, Finding, Parsed
 from .money import fmt_wan
 from .reader import read_source
+from .reader.text import encoding_note
 
 MIN_TABLES = 2  # fewer recognised tables than this: not a budget disclosure
 
@@ -41,7 +42,8 @@ def parse(path: str | Path) -> Parsed:
         raise NotADisclosure(
             src.path,
             f"not a budget disclosure: found {sum(1 for t in parsed.tables if t.table)} of the "
-            f"{len(catalog().tables)} standard tables (部门收支总体情况表, 部门收入总体情况表, …)",
+            f"{len(catalog().tables)} standard tables (部门收支总体情况表, 部门收入总体情况表, …)"
+            + encoding_note(src.encoding),
         )
     names = narrative.names_from(parsed.amounts)
     parsed.statements, parsed.facts = narrative.extract(layout.prose, names=names)

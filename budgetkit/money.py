@@ -39,6 +39,11 @@ MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 8
 
 
+def ascii_digits(text: str) -> str:
+    """Full-width digits and punctuation (０-９．，－％) to ASCII, nothing else changed."""
+    return text.translate(_FULLWIDTH)
+
+
 def normalise_digits(text: str) -> str:
     """Full-width digits and punctuation to ASCII; spaces removed where they are layout.
 

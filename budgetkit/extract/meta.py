@@ -8,6 +8,7 @@ from collections import Counter
 
 from ..layout import Layout
 from ..model import Meta
+from ..money import ascii_digits
 from ..reader.lines import Line
 
 COVER_LINES = 12  # the cover/title area scanned for year, kind and scope
@@ -36,7 +37,7 @@ _ORG_END = (
 
 
 def extract_meta(lines: list[Line], layout: Layout, source: str, fmt: str) -> Meta:
-    cover = [ln.text for ln in lines[:COVER_LINES]]
+    cover = [ascii_digits(ln.text) for ln in lines[:COVER_LINES]]  # ２０２５年 is 2025年
     text = " ".join(cover)
     depts = Counter(b.department for b in layout.blocks if b.department)
     department = depts.most_common(1)[0][0] if depts else None
@@ -49,7 +50,7 @@ def extract_meta(lines: list[Line], layout: Layout, source: str, fmt: str) -> Me
         )
     years = [int(y) for y in _YEAR.findall(text)]
     if not years:
-        years = [int(y) for b in layout.blocks for y in _YEAR.findall(b.title)]
+        years = [int(y) for b in layout.blocks for y in _YEAR.findall(ascii_digits(b.title))]
     year = Counter(years).most_common(1)[0][0] if years else None
     kind = "final" if "决算" in text else "budget"
     scope = (

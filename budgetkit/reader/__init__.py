@@ -7,7 +7,22 @@ from pathlib import Path
 from ..errors import ReadError
 from .lines import Line, Source
 
-__all__ = ["Line", "Source", "read_source"]
+__all__ = ["Line", "Source", "is_pdf", "read_source"]
+
+
+#: PDF readers find the header anywhere in the first 1024 bytes (whitespace, a mail header or
+#: other junk may come before it), as the PDF specification's implementation notes allow.
+PDF_HEADER_WINDOW = 1024
+
+
+def is_pdf(data: bytes) -> bool:
+    """True when the bytes are a PDF: `%PDF-` within the first `PDF_HEADER_WINDOW` bytes,
+    after nothing but whitespace, or after anything when the file also ends like a PDF
+    (a text that merely mentions %PDF- stays text)."""
+    at = data.find(b"%PDF-", 0, PDF_HEADER_WINDOW)
+    if at < 0:
+        return False
+    return not data[:at].strip(b" \t\r\n\x0c\x00\xef\xbb\xbf") or b"%%EOF" in data[-4096:]
 
 
 def read_source(path: str | Path) -> Source:
@@ -19,7 +34,7 @@ def read_source(path: str | Path) -> Source:
         raise ReadError(p, "is a directory, not a file") from None
     except OSError as exc:
         raise ReadError(p, f"cannot open: {exc.strerror or exc}") from None
-    if data[:5] == b"%PDF-":
+    if is_pdf(data):
         from .pdf import read_pdf  # pypdfium2 is imported only for PDFs
 
         return read_pdf(p, data)

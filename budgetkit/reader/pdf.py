@@ -54,6 +54,7 @@ CJK_SPACE_GAP_EM = 1.5  # gap (× char height) that prints as a space next to a 
 DUPLICATE_OVERLAP = 0.7  # same char overlapping this much is fake-bold overprint
 UNMAPPED_FRACTION = 0.5  # more unmapped chars than this: the text layer is unusable
 EOF_WINDOW = 4096  # %%EOF must appear in the last bytes of a complete PDF
+_TRAILING_PAD = b"\x00 \t\r\n\x0c"  # what may follow %%EOF in a complete PDF
 
 _AMOUNT = re.compile(r"^[-+]?\d{1,3}(,\d{3})*(\.\d+)?$|^[-+]?\d+\.\d+$")
 _FPDF_ERR_PASSWORD = 4
@@ -117,7 +118,8 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
     """Read a text-layer PDF into a `Source` (format "pdf"); raise a `ReadError` otherwise."""
     import pypdfium2 as pdfium
 
-    if b"%%EOF" not in data[-EOF_WINDOW:]:
+    # NULs, spaces and line ends after %%EOF (padding to a block size) are not damage
+    if b"%%EOF" not in data.rstrip(_TRAILING_PAD)[-EOF_WINDOW:]:
         raise ReadError(path, "truncated or damaged PDF (no end-of-file marker)")
     try:
         doc = pdfium.PdfDocument(data)
