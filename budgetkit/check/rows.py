@@ -80,6 +80,15 @@ def columns(parsed: Parsed) -> dict[str, set[str]]:
     return out
 
 
+def titles(parsed: Parsed) -> dict[str, str]:
+    """Each canonical table's title as printed (its first block's), for messages that quote it."""
+    out: dict[str, str] = {}
+    for t in parsed.tables:
+        if t.table and t.title:
+            out.setdefault(t.table, t.title)
+    return out
+
+
 def total_row(rows: list[Row], side: str | None = None) -> Row | None:
     return next(
         (r for r in rows if r.item == "total" and not r.code and (side is None or r.side == side)),

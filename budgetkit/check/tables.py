@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..catalog import catalog, norm_label
 from ..model import Amount, Finding, Parsed
 from .compare import compare, rounding_step
-from .rows import Row, columns, rows_by_table, total_row
+from .rows import Row, columns, rows_by_table, titles, total_row
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -52,9 +52,10 @@ def _sum_finding(
 def check(parsed: Parsed) -> Iterator[Finding]:
     cat = catalog()
     cols = columns(parsed)
+    as_printed = titles(parsed)
     for table, rows in rows_by_table(parsed).items():
         spec = cat.tables[table]
-        title = spec.zh
+        title = as_printed.get(table, spec.zh)  # quoted as the document prints it
         sides = {r.side: set() for r in rows}
         for r in rows:
             sides[r.side].update(r.values)
