@@ -151,6 +151,55 @@ def cmd_report(args) -> int:
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 
 
+def cmd_inspect(args) -> int:
+    from .document import Document
+
+    doc = Document(_parse(args.path))
+    cov = doc.coverage()
+    m = doc.meta
+    if args.json:
+        from dataclasses import asdict
+
+        out = {
+            "document": _meta_json(m),
+            "template": cov.template,
+            "template_evidence": list(cov.evidence),
+            "publication": cov.publication,
+            "tables": [asdict(t) for t in cov.tables],
+            "printed": cov.printed,
+            "read": cov.read,
+            "witnessed": cov.witnessed,
+            "stray": cov.stray,
+            "errors": dict(cov.errors),
+            "complete": cov.complete,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    why = "; ".join(cov.evidence) or "no regional evidence"
+    print(f"{m.source}: {m.department} {m.year} {m.kind} ({m.scope}, {cov.publication})")
+    print(f"  template {cov.template} ({why})")
+    for t in cov.tables:
+        name = t.table or (f"[{t.known}]" if t.known else "UNRECOGNISED")
+        pages = (
+            f"p.{t.pages[0]}" + (f"-{t.pages[-1]}" if len(t.pages) > 1 else "") if t.pages else ""
+        )
+        print(f"  {name:<20} {pages:<9} {t.label} {t.title}  ({t.evidence})")
+        if t.known is None and t.table is not None:
+            print(f"      amounts {t.read}/{t.cells} read, {t.witnessed} in an identity that holds")
+        for u in t.unmapped:
+            print(f"      unmapped column: {u}")
+    print(
+        f"  printed {cov.printed} amounts, read {cov.read} ({cov.share_read():.1%}), "
+        f"{cov.witnessed} ({cov.share_witnessed():.1%} of read) confirmed by an identity"
+        + (f"; {cov.stray} in rows outside any table" if cov.stray else "")
+    )
+    if cov.errors:
+        print("  errors: " + ", ".join(f"{k} ×{v}" for k, v in cov.errors.most_common()))
+    print("  complete: every table recognised, column mapped, amount read, identity holding"
+          if cov.complete else "  not complete")  # fmt: skip
+    return EXIT_OK
+
+
 def cmd_rules(args) -> int:
     from .catalog.rules import markdown_table, rules
 
@@ -209,6 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new kernel for every report (default: each job reuses one, namespace reset)",
     )
     r.set_defaults(func=cmd_report)
+    n = sub.add_parser(
+        "inspect",
+        help="coverage self-check: template, tables and columns recognised, amounts read and "
+        "confirmed by an identity",
+    )
+    n.add_argument("path")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=cmd_inspect)
     k = sub.add_parser("rules", help="the rule catalogue: every finding's id, severity and meaning")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--markdown", action="store_true", help="the README's rule table")

@@ -7,15 +7,15 @@ built on first access and cached. `check()` runs every identity (see `checks`).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cached_property
 from pathlib import Path
 
-from .catalog import catalog
+from .catalog import catalog, templates
 from .catalog.fields import view as fields_of
 from .errors import NotADisclosure
 from .extract import glossary, narrative, performance, profile
-from .extract.meta import extract_meta
+from .extract.meta import cover, extract_meta
 from .extract.tables import normalise
 from .figures import Figure, headline
 from .layout import segment
@@ -24,33 +24,61 @@ from .money import fmt_wan
 from .reader import read_source
 from .reader.text import encoding_note
 
-MIN_TABLES = 2  # fewer recognised tables than this: not a budget disclosure
+MIN_TABLES = 2  # fewer recognised tables than this, and no narrative figures: not a disclosure
+MIN_STATEMENTS = 3  # a narrative-only publication states at least this many figures
 
 
 def parse(path: str | Path) -> Parsed:
     """Read a file into `Parsed` records (raises `ReadError` when it is not a disclosure)."""
     src = read_source(path)
-    layout = segment(src.lines)
-    meta = extract_meta(src.lines, layout, src.path, src.format)
+    choice = templates.choose(
+        cover(src.lines, templates.template()), [ln.text for ln in src.lines if _short(ln)]
+    )
+    tpl = choice.template
+    layout = segment(src.lines, tpl)
+    meta = extract_meta(src.lines, layout, src.path, src.format, tpl, choice.evidence)
     parsed = Parsed(meta=meta)
     for block in layout.blocks:
-        amounts, info, found = normalise(block, src.path, meta.unit_as_printed, parsed.unreadable)
+        amounts, info, found = normalise(
+            block,
+            src.path,
+            meta.unit_as_printed,
+            tpl,
+            kind=meta.kind,
+            year=meta.year,
+            department=meta.department,
+            unreadable=parsed.unreadable,
+        )
         parsed.amounts.extend(amounts)
         parsed.tables.append(info)
         parsed.findings.extend(found)
-    if sum(1 for t in parsed.tables if t.table) < MIN_TABLES:
-        raise NotADisclosure(
-            src.path,
-            f"not a budget disclosure: found {sum(1 for t in parsed.tables if t.table)} of the "
-            f"{len(catalog().tables)} standard tables (部门收支总体情况表, 部门收入总体情况表, …)"
-            + encoding_note(src.encoding),
-        )
     names = narrative.names_from(parsed.amounts)
     parsed.statements, parsed.facts = narrative.extract(layout.prose, names=names)
     parsed.profile = profile.extract(layout.prose)
     parsed.targets = performance.extract(src.lines)
     parsed.glossary = glossary.extract(layout.prose)
+    parsed.contents = list(layout.contents)
+    parsed.stray = list(layout.stray)
+    recognised = sum(1 for t in parsed.tables if t.table)
+    topical = sum(1 for s in parsed.statements if s.topic and s.amount is not None)
+    if recognised < MIN_TABLES and topical < MIN_STATEMENTS and not parsed.targets:
+        raise NotADisclosure(
+            src.path,
+            f"not a budget disclosure: found {recognised} of the standard tables "
+            "(收支总表, 收入总表, 支出总表, …), no 绩效目标表 and no budget figures in a 情况说明"
+            + encoding_note(src.encoding),
+        )
+    publication = "full"
+    if recognised < MIN_TABLES:
+        publication = "narrative" if topical >= MIN_STATEMENTS else "targets"
+    elif topical < MIN_STATEMENTS:
+        publication = "tables"
+    parsed.meta = replace(meta, publication=publication, sources=(src.path,))
     return parsed
+
+
+def _short(line) -> bool:
+    return len(line.text) <= 60
 
 
 def read(path: str | Path) -> Document:
@@ -150,10 +178,13 @@ class Document:
         rows = [
             {
                 "table": t.table,
+                "known": t.known,
+                "label": t.label,
                 "title": t.title,
                 "unit": t.unit,
                 "empty": t.empty,
                 "note": t.note,
+                "evidence": t.evidence,
                 **self._file(t.line),
             }
             for t in self.parsed.tables
@@ -227,6 +258,14 @@ class Document:
         """Every identity of the disclosure checked: findings DataFrame (rule, severity, …)."""
         rows = [{**asdict(f), "location": f.location} for f in self._findings]
         return frame("findings", rows)
+
+    def coverage(self):
+        """The coverage self-check (`check.coverage.Coverage`): tables recognised and on what
+        evidence, columns mapped, share of printed amounts read and of read amounts that an
+        identity confirms."""
+        from .check.coverage import coverage
+
+        return coverage(self.parsed)
 
     # -- headline figures -----------------------------------------------------------------
     def figures(self) -> list[Figure]:

@@ -22,6 +22,10 @@ class Meta:
     unit_as_printed: str | None  # the tables' unit, e.g. "万元" or "元"
     source: str  # path of the file read
     format: str  # "text", "pdf", "dump"
+    template: str = "standard"  # the template the document was read with
+    template_evidence: tuple[str, ...] = ()  # why that template (patterns that matched)
+    publication: str = "full"  # "full", "tables" (tables only), "narrative" (no tables), "targets"
+    sources: tuple[str, ...] = ()  # every file read (a narrative and a tables file when split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Amount:
     )
     row: int = 0  # 0-based row order within the table (for stable output)
     item: str | None = None  # canonical row item for labelled rows (catalog [items]), e.g. "total"
+    org: str | None = None  # the subordinate budget unit a row belongs to (None: the department)
 
     @property
     def level(self) -> int | None:
@@ -76,7 +81,14 @@ class TableInfo:
     line: Line
     empty: bool = False  # declared empty (为空表 / 本部门无…)
     note: str | None = None  # the sentence declaring it empty, or other note
-    columns: tuple[tuple[str, str | None], ...] = ()  # (header label, measure or None)
+    columns: tuple[tuple[str, str | None], ...] = ()  # (header path, measure/role or None)
+    label: str = ""  # the table's label as printed: 表1, 公开01表, 一、
+    evidence: str = ""  # why the block was taken for `table` (or why not)
+    known: str | None = None  # a recognised table that is not a money table (performance, …)
+    pages: tuple[int, ...] = ()  # pages the table spans
+    cells: int = 0  # printed amount cells in its value columns (for the coverage self-check)
+    read: int = 0  # amounts read from it (they follow the previous table's in Parsed.amounts)
+    unmapped: tuple[str, ...] = ()  # headers of columns that print figures but mean nothing known
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +218,5 @@ class Parsed:
     glossary: list[Term] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
     unreadable: list[Unreadable] = field(default_factory=list)  # cells that are not numbers
+    contents: list = field(default_factory=list)  # layout.Entry: tables a 目录 lists
+    stray: list = field(default_factory=list)  # rows with amounts outside any table (Line)

@@ -194,25 +194,33 @@ def test_total_derived_when_no_total_row_is_printed(docs):
 
 
 def test_code_cells():
-    from budgetkit.extract.tables import _bad_code_cells, _code_from_context, _inherit, split_code
+    from budgetkit.extract.codes import bad_code_cells, code_from_context, inherit, split_code
 
     assert split_code(["301", "2"], "津贴补贴") == ("30102", "津贴补贴")  # 款 printed as a number
     assert split_code(["201", "06", "01"], "行政运行") == ("2010601", "行政运行")
-    assert _bad_code_cells(["7", "11", "02"]) is not None
-    assert _bad_code_cells(["合计", "", ""]) is None
-    assert _bad_code_cells(["", "05", ""]) is None
-    assert _code_from_context(["7", "11", "02"], "21011") == "2101102"
-    assert _code_from_context(["7", "11", "02"], "20805") is None  # context does not fit
-    assert _inherit(["", "05", ""], "208") == "20805"
-    assert _inherit(["", "", "02"], "20805") == "2080502"
+    assert split_code([], "[2014001]行政运行") == ("2014001", "行政运行")  # 广州
+    assert split_code([], "2010301-行政运行") == ("2010301", "行政运行")  # 北京
+    assert bad_code_cells(["7", "11", "02"]) is not None
+    assert bad_code_cells(["合计", "", ""]) is None
+    assert bad_code_cells(["", "05", ""]) is None
+    assert code_from_context(["7", "11", "02"], "21011") == "2101102"
+    assert code_from_context(["7", "11", "02"], "20805") is None  # context does not fit
+    assert inherit(["", "05", ""], "208") == "20805"
+    assert inherit(["", "", "02"], "20805") == "2080502"
 
 
 def test_header_roles_are_general():
-    from budgetkit.catalog import catalog
+    from budgetkit.catalog.templates import template
+    from budgetkit.extract.columns import resolve
+    from budgetkit.extract.labels import header_role
 
-    cat = catalog()
-    assert cat.header_role("gpb_basic", "部门经济分类科目名称") == "name"
-    assert cat.header_role("income", "支出功能分类科目代码") == "code"
-    assert cat.header_role("three_public", "2024年机关运行经费预算数") == "item:operating_costs"
-    assert cat.header_role("three_public", "2023年“三公”经费预算数") == "item:total"
-    assert cat.header_role("expenditure", "项目名称") == "project_name"
+    tpl = template("standard")
+    assert header_role("gpb_basic", "部门经济分类科目名称", tpl) == "name"
+    assert header_role("income", "支出功能分类科目代码", tpl) == "code"
+    assert header_role("expenditure", "项目名称", tpl) == "project_name"
+    res = lambda path, kind="budget": resolve(path, "three_public", tpl, kind=kind, year=2024)  # noqa: E731
+    assert res(["2024年机关运行经费预算数"]) == ("total", "operating_costs")
+    assert res(["2024年“三公”经费预算数", "合计"]) == ("total", "total")
+    assert res(["2023年执行数"])[0] == "prior_actual.total"
+    assert res(["预算数", "公务用车购置及运行费", "小计"], "final") == ("budget.total", "vehicle")
+    assert res(["决算数", "公务接待费"], "final") == ("total", "reception")

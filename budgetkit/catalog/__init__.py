@@ -1,38 +1,19 @@
-"""The catalog: canonical tables, measures and template knowledge, loaded once from data.
+"""The catalog: what a disclosure contains, declared once as data.
 
-`data/tables.toml` declares what a disclosure contains (tables, measures, identities);
-`data/templates/*.toml` hold what varies by template (title variants, header labels, row
-labels). Supporting another province is adding a template file, not code.
+- `catalog()`: canonical tables, measures, row items and cross-table identities
+  (data/tables.toml) — the same for every document;
+- `templates`: what a finance bureau's template prints (titles, header and row labels,
+  narrative phrases), chosen per document (data/templates/);
+- `rules`: every finding's rule (data/rules.toml);
+- `fields`: columns of the DataFrame views and the headline figures (data/fields.toml).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-_LABEL_DROP = re.compile(r"[\s\"“”'‘’〝〞「」]")
-_PAREN = str.maketrans({"(": "（", ")": "）"})
-# Leading enumerations: 一、 （一） (一) 1、 1. 1． 其中： and the code-like "表1"
-_NUMBERING = re.compile(
-    r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．](?!\d)|其中[:：])+"
-)
-# A year printed before a header label: "2024年机关运行经费预算数", "2023年度预算数"
-_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
-# Generic header suffixes: any "…科目名称" is the row label, any "…科目编码" the code columns
-_SUFFIX_ROLES = (("名称", "name"), ("编码", "code"), ("代码", "code"))
-
-
-def norm_label(text: str) -> str:
-    """Header/title/row label → comparable form: no whitespace or quotes, full-width parens."""
-    return _LABEL_DROP.sub("", text).translate(_PAREN)
-
-
-def strip_numbering(label: str) -> str:
-    """Remove leading enumerations (一、 1、 （一） 其中：) from a normalised label."""
-    return _NUMBERING.sub("", label)
 
 
 @dataclass(frozen=True)
@@ -46,6 +27,7 @@ class TableSpec:
     measures: tuple[str, ...]
     row_sums: tuple[tuple[str, tuple[str, ...]], ...]
     item_sums: tuple[tuple[str, tuple[str, ...]], ...]
+    kinds: tuple[str, ...] = ("budget", "final")  # document kinds that publish it
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +48,7 @@ class Cross:
     a: Ref
     b: Ref
     table: str  # the table a finding is filed under
+    kinds: tuple[str, ...] = ("budget", "final")
 
 
 @dataclass(frozen=True)
@@ -73,55 +56,21 @@ class Catalog:
     tables: dict[str, TableSpec]
     measures: dict[str, dict[str, str]]
     items: dict[str, dict[str, str]]
-    titles: tuple[tuple[str, str], ...]  # (normalised alias, table id), longest alias first
-    known_titles: tuple[tuple[str, str], ...]
-    headers: dict[str, str]
-    table_headers: dict[str, dict[str, str]]
-    groups: dict[str, dict[str, str]]
-    rows: dict[str, str]
+    scopes: dict[str, dict[str, str]]
     cross: tuple[Cross, ...] = ()
 
-    def table_for_title(self, title: str) -> str | None:
-        """Canonical table id whose longest alias the title contains, or None."""
-        t = norm_label(title)
-        for alias, table in self.titles:
-            if alias in t:
-                return table
-        return None
+    def measure_label(self, measure: str, language: str = "zh") -> str:
+        """Label of a (possibly scoped) measure: prior_actual.basic → 上年执行数·基本支出."""
+        scope, _, base = measure.rpartition(".")
+        m = self.measures.get(base)
+        label = m.get(language, m["zh"]) if m else base
+        if scope:
+            parts = [self.scopes.get(a, {}).get(language, a) for a in scope.split("_")]
+            label = "".join(parts) + "·" + label
+        return label
 
-    def known_title(self, title: str) -> str | None:
-        t = norm_label(title)
-        for alias, kind in self.known_titles:
-            if alias in t:
-                return kind
-        return None
-
-    def header_role(self, table: str, label: str) -> str | None:
-        """Role or measure of a header label in a table (None if unknown).
-
-        A leading year ("2024年机关运行经费预算数") is ignored; a label not listed that ends in
-        科目名称/名称 is the row-name column, one ending in 编码/代码 a code column (the
-        standard's naming: 部门经济分类科目名称, 支出功能分类科目编码, …). 项目名称 is listed.
-        """
-        return _header_role(table, label)
-
-    def row_item(self, label: str) -> str | None:
-        return self.rows.get(strip_numbering(norm_label(label)))
-
-
-@cache
-def _header_role(table: str, label: str) -> str | None:
-    cat = catalog()
-    lab = norm_label(label)
-    for cand in (lab, _YEAR_PREFIX.sub("", lab)):
-        role = cat.table_headers.get(table, {}).get(cand) or cat.headers.get(cand)
-        if role:
-            return role
-    lab = _YEAR_PREFIX.sub("", lab)
-    for suffix, role in _SUFFIX_ROLES:
-        if lab.endswith(suffix) and len(lab) > len(suffix):
-            return role
-    return None
+    def base_measure(self, measure: str) -> str:
+        return measure.rpartition(".")[2]
 
 
 def _read_toml(name: str) -> dict:
@@ -130,7 +79,7 @@ def _read_toml(name: str) -> dict:
 
 @cache
 def catalog() -> Catalog:
-    """The merged catalog (cached: loaded once per process)."""
+    """The canonical catalog (cached: loaded once per process)."""
     base = _read_toml("tables.toml")
     tables = {
         tid: TableSpec(
@@ -143,45 +92,23 @@ def catalog() -> Catalog:
             measures=tuple(spec["measures"]),
             row_sums=tuple((a, tuple(b)) for a, b in spec.get("row_sums", [])),
             item_sums=tuple((a, tuple(b)) for a, b in spec.get("item_sums", [])),
+            kinds=tuple(spec.get("kinds", ("budget", "final"))),
         )
         for tid, spec in base["tables"].items()
     }
-    titles: dict[str, str] = {}
-    known: dict[str, str] = {}
-    headers: dict[str, str] = {}
-    table_headers: dict[str, dict[str, str]] = {}
-    groups: dict[str, dict[str, str]] = {}
-    rows: dict[str, str] = {}
-    tdir = resources.files("budgetkit").joinpath("data", "templates")
-    for f in sorted(tdir.iterdir(), key=lambda p: p.name):
-        if not f.name.endswith(".toml"):
-            continue
-        t = tomllib.loads(f.read_text("utf-8"))
-        for tid, aliases in t.get("titles", {}).items():
-            for a in aliases:
-                titles[norm_label(a)] = tid
-        for kind, aliases in t.get("known_titles", {}).items():
-            for a in aliases:
-                known[norm_label(a)] = kind
-        headers.update({norm_label(k): v for k, v in t.get("headers", {}).items()})
-        for tid, m in t.get("table_headers", {}).items():
-            table_headers.setdefault(tid, {}).update({norm_label(k): v for k, v in m.items()})
-        for tid, m in t.get("groups", {}).items():
-            groups.setdefault(tid, {}).update({norm_label(k): v for k, v in m.items()})
-        rows.update({strip_numbering(norm_label(k)): v for k, v in t.get("rows", {}).items()})
-    by_len = lambda d: tuple(sorted(d.items(), key=lambda kv: -len(kv[0])))  # noqa: E731
     return Catalog(
         tables=tables,
         measures=base["measures"],
         items=base["items"],
-        titles=by_len(titles),
-        known_titles=by_len(known),
-        headers=headers,
-        table_headers=table_headers,
-        groups=groups,
-        rows=rows,
+        scopes=base.get("scopes", {}),
         cross=tuple(
-            Cross(c["rule"], Ref(*c["a"]), Ref(*c["b"]), c.get("table", c["b"][0]))
+            Cross(
+                c["rule"],
+                Ref(*c["a"]),
+                Ref(*c["b"]),
+                c.get("table", c["b"][0]),
+                tuple(c.get("kinds", ("budget", "final"))),
+            )
             for c in base.get("cross", [])
         ),
     )

@@ -7,7 +7,9 @@ severity. A table printed in whole 元 may round from 分: 1 元 per term is the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +19,21 @@ from ..money import CENT, UNITS
 from ..reader.lines import Line
 
 WHOLE = Decimal(1)
+
+#: Amounts (by id) that take part in an identity that holds, while `witnessing()` is active.
+_witness: ContextVar[set[int] | None] = ContextVar("witness", default=None)
+
+
+@contextmanager
+def witnessing() -> Iterator[set[int]]:
+    """Collect the amounts of every identity that holds (exactly or within rounding) while
+    checks run: the coverage self-check counts them."""
+    seen: set[int] = set()
+    token = _witness.set(seen)
+    try:
+        yield seen
+    finally:
+        _witness.reset(token)
 
 
 def tolerance(terms: int, unit: str, step: Decimal = CENT) -> Decimal:
@@ -60,14 +77,21 @@ def compare(
     code: str | None,
     severity: str | None = None,
     step: Decimal = CENT,
+    involved: Iterable[Amount | None] = (),
     **params: Any,
 ) -> Finding | None:
-    """None when equal; the rule's `.rounding` info within tolerance; else its finding."""
+    """None when equal; the rule's `.rounding` info within tolerance; else its finding.
+
+    `involved` are the printed amounts compared (recorded as witnessed when it holds)."""
     diff = actual - expected
-    if diff == 0:
-        return None
     if unit != "元":
         step = CENT  # whole 元 figures round to 1 元, which a coarser unit's 0.01 covers
+    holds = abs(diff) <= tolerance(terms, unit, step)
+    seen = _witness.get()
+    if holds and seen is not None:
+        seen.update(id(a) for a in involved if a is not None)
+    if diff == 0:
+        return None
     return finding(
         rule,
         source,
@@ -77,6 +101,6 @@ def compare(
         expected=expected,
         actual=actual,
         severity=severity,
-        rounding=abs(diff) <= tolerance(terms, unit, step),
+        rounding=holds,
         **params,
     )

@@ -58,6 +58,7 @@ def _one(
         table=ident.table,
         code=rb.code if ident.b.row.startswith("code:") else None,
         step=rounding_step([ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)]),
+        involved=[ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)],
         item=catalog().items.get(ident.a.row, {}).get("zh", ident.a.row),
         row=rb.name,
         **_labels(ident, printed),
@@ -113,6 +114,10 @@ def _by_code(parsed: Parsed, rows, ident: Cross, printed: dict[str, str]) -> Ite
                     rb[code].values.get(b.measure) if code in rb else None,
                 ]
             ),
+            involved=[
+                ra[code].values.get(a.measure) if code in ra else None,
+                rb[code].values.get(b.measure) if code in rb else None,
+            ],
             row=(rb.get(code) or ra[code]).name,
             **_labels(ident, printed),
         )

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..catalog import catalog, norm_label
+from ..catalog import catalog
+from ..extract.labels import norm_label
 from ..model import Amount, Finding, Parsed
 from .compare import compare, rounding_step
 from .rows import Row, columns, rows_by_table, titles, total_row
@@ -45,6 +46,7 @@ def _sum_finding(
         table=table,
         code=code,
         step=rounding_step([row.values.get(measure), *parts]),
+        involved=[row.values.get(measure), *parts],
         **params,
     )
 
@@ -207,6 +209,7 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             table=table,
             code=None,
             step=rounding_step([inc.values.get("total"), exp.values.get("total")]),
+            involved=[inc.values.get("total"), exp.values.get("total")],
             title=title,
         )
         if f:

@@ -1,380 +1,350 @@
 """Normalise stage: table blocks → canonical `Amount`s with exact values and provenance.
 
-Columns are given meaning by their header labels (template data in the catalog); a row's
-classification code comes from its code columns, a joined code (2010302 / 201 03 02) or a
-code printed before its name. Values in columns that mean nothing known are reported, not
-guessed.
+Columns get their meaning from their header paths (`columns`); a row's classification code
+comes from its code columns or its name cell (`codes`); a labelled row (合计, 一、本年收入) gets
+its item from the template's row vocabulary. Rows of subordinate budget units (a 预算单位 /
+单位名称 column) are kept apart by `org`: the department's own figures have org None. Values in
+columns that mean nothing known are reported, not guessed.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from ..catalog import catalog, norm_label
+from ..catalog import catalog
 from ..catalog.rules import finding
+from ..catalog.templates import Template
 from ..errors import MalformedNumber
 from ..layout import Block
 from ..model import Amount, Finding, TableInfo, Unreadable
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
+from .codes import bad_code_cells, code_from_context, inherit, split_code
+from .columns import ROW_ROLES, Column, columns_of
+from .labels import norm_label, row_item
 
-_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_CODE_PREFIX = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*(?=[^\d\s])")
-_ROLES = {"code", "name", "project_name", "skip"}
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    index: int
-    label: str  # header label as printed (leaf)
-    role: str | None  # "code" | "name" | "project_name" | "skip" | measure id | "item:<id>" | None
-
-
-def columns_of(block: Block, width: int) -> list[Column]:
-    """Meaning of each column from the header rows (bottom-most known label wins)."""
-    cat = catalog()
-    table = block.table or ""
-    rows = [list(h.cells) for h in block.header if not _numbering(h.cells)]
-    for upper, lower in zip(rows, rows[1:], strict=False):
-        _repair_displaced(upper, lower, table)
-    groups = cat.groups.get(table, {})
-    cols = []
-    for j in range(width):
-        labelled = [(i, r[j]) for i, r in enumerate(rows) if j < len(r) and r[j]]
-        labels = [lab for _, lab in labelled]
-        role, label = None, labels[-1] if labels else ""
-        candidates = [(i, lab) for i, lab in reversed(labelled)]
-        candidates += [(labelled[k][0], "".join(labels[k:])) for k in range(len(labels) - 1)]
-        at = len(rows)
-        for i, cand in candidates:
-            r = cat.header_role(table, cand)
-            if r:
-                role, label, at = r, cand, i
-                break
-        if role == "total":
-            role = _item_above(rows, at, j, table) or role
-        if groups and role and role not in _ROLES:
-            for r in rows:  # the spanning group label above: nearest label at or left of j
-                above = next((r[k] for k in range(min(j, len(r) - 1), -1, -1) if r[k]), "")
-                if norm_label(above) in groups:
-                    role = f"{groups[norm_label(above)]}_{role}"
-                    break
-        cols.append(Column(j, label, role))
-    return cols
-
-
-def _item_above(rows: list[list[str]], at: int, j: int, table: str) -> str | None:
-    """`item:<id>` when a generic total (合计/小计) sits under a spanning label naming an item.
-
-    Tables that print their items as columns (上海 “三公”经费预算表: “三公”经费预算数 › 合计,
-    公务用车购置及运行费 › 小计) total an item, not the row: the 合计 under “三公”经费预算数
-    is the 三公 total, the 小计 under 公务用车购置及运行费 the vehicle item.
-    """
-    cat = catalog()
-    for r in reversed(rows[:at]):
-        above = next((r[k] for k in range(min(j, len(r) - 1), -1, -1) if r[k]), "")
-        role = cat.header_role(table, above) if above else None
-        if role and role.startswith("item:"):
-            return role
-        if role and role not in ("name", "code", "skip"):
-            return None  # under another measure: a sub-total of that measure
-    return None
-
-
-def _repair_displaced(upper: list[str], lower: list[str], table: str) -> None:
-    """Put back a sub-column label that a PDF-to-text conversion pushed to the row's end.
-
-    Merged header cells are sometimes converted one cell short, leaving the last sub-label
-    of a group at the far right, beneath a different column's own label (seed 表2: 上级国有资本
-    经营预算安排的转移支付 printed under 非财政拨款结转结余). A sub-label cannot sit under
-    another measure, so it is moved back to the first free slot after its siblings and the
-    upper row's labels from there shift right by one.
-    """
-    cat = catalog()
-    j = max((i for i, c in enumerate(lower) if c), default=None)
-    if j is None or (j < len(upper) and upper[j]) or not upper or upper[-1] or len(upper) <= j:
-        return
-    k = max((i for i in range(j) if upper[i]), default=None)
-    over, sub = (
-        (cat.header_role(table, upper[k]) if k is not None else None),
-        cat.header_role(table, lower[j]),
-    )
-    if (
-        over in (None, "name", "code", "skip")
-        or sub in (None, "name", "code", "skip")
-        or over == sub
-        or (k < len(lower) and lower[k])  # the label to the left heads a group: j may be in it
-    ):
-        return
-    s = j
-    while s > 0 and not lower[s - 1]:
-        s -= 1
-    if s == j or s == 0:
-        return
-    lower[s], lower[j] = lower[j], ""
-    upper.insert(s, "")
-    upper.pop()
-
-
-def _numbering(cells: tuple[str, ...]) -> bool:
-    return all(c in ("※", "*", "＊", "栏次") or c.isdigit() for c in cells if c)
+_UNIT_SUFFIX = ("（本级）", "本级")
 
 
 def _segments(cols: list[Column]) -> list[list[Column]]:
-    """Split columns into sides: a name column after a measure column starts a new side."""
+    """Split columns into panels: a name column after a measure column starts a new one."""
     segs: list[list[Column]] = [[]]
     seen_measure = False
     for c in cols:
         if c.role == "name" and seen_measure:
             segs.append([])
             seen_measure = False
-        if c.role and c.role not in _ROLES:
+        if c.is_measure:
             seen_measure = True
         segs[-1].append(c)
     return segs
 
 
-def _side_name(block: Block, seg: list[Column], k: int) -> str:
-    first = seg[0].index
-    for h in block.header:
-        above = next(
-            (h.cells[i] for i in range(min(first, len(h.cells) - 1), -1, -1) if h.cells[i]), ""
-        )
-        if "支出" in above:
-            return "expenditure"
-        if "收入" in above:
-            return "income"
-    return ("income", "expenditure")[min(k, 1)]
+def _side_names(block: Block, segs: list[list[Column]]) -> list[str]:
+    """income / expenditure for each panel of a two-sided table (later expenditure panels of
+    a four-panel summary are expenditure#2, expenditure#3)."""
+    out: list[str] = []
+    for k, seg in enumerate(segs):
+        first = seg[0].index if seg else 0
+        side = None
+        for h in block.header:
+            above = next(
+                (h.cells[i] for i in range(min(first, len(h.cells) - 1), -1, -1) if h.cells[i]),
+                "",
+            )
+            if "支出" in above:
+                side = "expenditure"
+                break
+            if "收入" in above:
+                side = "income"
+                break
+        side = side or ("income", "expenditure")[min(k, 1)]
+        n = out.count(side) + sum(1 for s in out if s.startswith(side + "#"))
+        out.append(side if n == 0 else f"{side}#{n + 1}")
+    return out
 
 
-def _bad_code_cells(cells: list[str]) -> str | None:
-    """Why split 类/款/项 cells cannot be a code (None when they can, or are not split).
+@dataclass
+class _Org:
+    """A budget unit's row in a table that lists subordinate units."""
 
-    In 类/款/项 columns the 类 is 3 digits and a 款/项 2 (a single digit is a 款 printed as a
-    number, e.g. "2" for "02", and is accepted).
-    """
-    parts = [c.replace(" ", "") for c in cells]
-    if len(cells) < 2 or not any(parts) or not all(p.isdigit() for p in parts if p):
-        return None  # blank, or a label (合计) printed across the code columns
-    if not parts[0]:
-        return None  # a template that prints only the new part of a code (see _inherit)
-    if not (parts[0].isdigit() and len(parts[0]) == 3):
-        return f"类应为3位数字，印作“{parts[0]}”"
-    for p in parts[1:]:
-        if p and not (p.isdigit() and len(p) <= 2):
-            return f"款/项应为2位数字，印作“{p}”"
-    return None
+    name: str
+    row: int  # index into the block's body
+    amounts: list[Amount] = field(default_factory=list)
 
 
-def _inherit(cells: list[str], prev: str | None) -> str | None:
-    """Code of a row that prints only its own part (类 blank under its 类 row: "" | 05 | 01),
-    completed from the previous coded row."""
-    parts = [c.replace(" ", "") for c in cells]
-    if not prev or parts[0] or len(parts) < 2:
-        return None
-    if len(parts) >= 3 and not parts[1] and parts[2] and len(prev) >= 5:
-        return prev[:5] + parts[2].zfill(2)  # 项 only: under the previous 款
-    if parts[1]:
-        return prev[:3] + "".join(p.zfill(2) for p in parts[1:] if p)  # 款 (and 项)
-    return None
+def _unit_key(name: str) -> str:
+    n = norm_label(name)
+    for s in _UNIT_SUFFIX:
+        n = n.removesuffix(s)
+    return n
 
 
-def _code_from_context(cells: list[str], prev: str | None) -> str | None:
-    """The code of a row whose 类 is misprinted, from the previous coded row: a 项 row listed
-    under its 款 (prev 款 digits equal this row's 款) or a 款 row under its 类 sibling rows.
-    None when the context does not determine it."""
-    parts = [c.replace(" ", "") for c in cells]
-    sub = [p.zfill(2) for p in parts[1:] if p]
-    if not prev or not sub or not all(p.isdigit() and len(p) == 2 for p in sub):
-        return None
-    if len(sub) == 2 and len(prev) >= 5 and prev[3:5] == sub[0]:
-        return prev[:3] + "".join(sub)
-    return None
+class _Reader:
+    def __init__(self, block: Block, source: str, unit: str, tpl: Template, kind, year):
+        self.block = block
+        self.source = source
+        self.unit = unit
+        self.tpl = tpl
+        self.table = block.table or ""
+        width = max((len(b.cells) for b in block.body), default=0)
+        width = max(width, max((len(h.cells) for h in block.header), default=0))
+        self.cols = columns_of(block, width, tpl, kind=kind, year=year)
+        self.findings: list[Finding] = []
+        self.amounts: list[Amount] = []
+        self.unreadable: list[Unreadable] = []  # cells of measure columns that are not numbers
+        self.reported: set[int] = set()
+
+    def read(self, department: str | None) -> None:
+        spec = catalog().tables[self.table]
+        segs = _segments(self.cols) if spec.two_sided else [self.cols]
+        sides = _side_names(self.block, segs) if spec.two_sided else [None]
+        unit_cols = [c for c in self.cols if c.role in ("unit_name", "unit_code")]
+        orgs: list[_Org] = []
+        current_org: _Org | None = None
+        has_total_row = False
+        row_no = 0
+        last_code: dict[int, str] = {}  # per panel: the code of the previous coded row
+        for bi, line in enumerate(self.block.body):
+            cells = line.cells
+            get = lambda c, cells=cells: cells[c.index] if c.index < len(cells) else ""  # noqa: E731
+            unit_name = " ".join(get(c) for c in unit_cols if get(c)).strip()
+            item_cols = 0
+            for k, seg in enumerate(segs):
+                code_cells = [get(c) for c in seg if c.role == "code"]
+                name = next((get(c) for c in seg if c.role == "name" and get(c)), "")
+                project = next((get(c) for c in seg if c.role == "project_name" and get(c)), "")
+                if not name and project:
+                    name, project = project, ""
+                is_unit_row = bool(unit_name) and not any(code_cells) and not name
+                if is_unit_row:
+                    name = unit_name
+                code, label = split_code(code_cells, name)
+                if not label and not code and not any(get(c) for c in seg):
+                    continue
+                bad = bad_code_cells(code_cells)
+                if bad:
+                    code = code_from_context(code_cells, last_code.get(k))
+                    self._bad_code(line, label, code, code_cells, bad)
+                elif code is None and any(code_cells):
+                    code = inherit(code_cells, last_code.get(k))
+                if code:
+                    last_code[k] = code
+                item = None if code else row_item(label, self.tpl)
+                if is_unit_row and item != "total":
+                    item = "total"
+                if item == "total" and not is_unit_row and not code:
+                    has_total_row = True
+                org = current_org
+                row_amounts = self._cells(line, seg, sides[k], code, label, item, project, row_no)
+                if is_unit_row:
+                    org = _Org(unit_name, bi)
+                    orgs.append(org)
+                    current_org = org
+                    org.amounts.extend(row_amounts)
+                elif org is not None:
+                    org.amounts.extend(row_amounts)
+                self.amounts.extend(row_amounts)
+                item_cols = max(
+                    item_cols, max((a.row - row_no + 1 for a in row_amounts), default=1)
+                )
+                row_no += max(1, item_cols)
+        self._assign_orgs(orgs, has_total_row, department)
+
+    def _assign_orgs(self, orgs: list[_Org], has_total_row: bool, department: str | None):
+        """The department's own rows keep org None; each subordinate unit's rows get its name.
+
+        With a 合计 row, every unit row is a unit's. Without one, a lone unit row is the
+        department's total (its rows the department's), and the first of several unit rows is
+        when it names the department or equals the sum of the others.
+        """
+        if not orgs:
+            return
+        named: dict[int, str] = {}
+        if has_total_row:
+            dept_org = None
+        elif len(orgs) == 1:
+            dept_org = orgs[0]
+        else:
+            first, rest = orgs[0], orgs[1:]
+            same_name = department and _unit_key(first.name) == _unit_key(department)
+            dept_org = first if same_name or _sums_to(first, rest) else None
+        for o in orgs:
+            if o is dept_org:
+                continue
+            for a in o.amounts:
+                named[id(a)] = o.name
+        if named:
+            self.amounts = [
+                _with_org(a, named[id(a)]) if id(a) in named else a for a in self.amounts
+            ]
+
+    def _cells(self, line, seg, side, code, label, item, project, row_no) -> list[Amount]:
+        out: list[Amount] = []
+        for c in seg:
+            text = c.index < len(line.cells) and line.cells[c.index] or ""
+            if not text or c.role in ("code", "name", "project_name", "unit_name", "unit_code"):
+                continue
+            if c.role in ("skip", "subset"):
+                continue
+            try:
+                value = parse_amount(text, f"{self.source}:{line.where()}")
+            except MalformedNumber:
+                if c.role is not None:  # never a figure, and never a blank (0) either
+                    item_, row = (c.item, row_no + c.index) if c.item else (item, row_no)
+                    self.unreadable.append(
+                        Unreadable(
+                            self.table, side, row, item_, c.role, code, label, self.unit, text,
+                            line,
+                        )
+                    )  # fmt: skip
+                self.findings.append(
+                    finding(
+                        "read.number.malformed", self.source, line, table=self.table,
+                        code=code, actual=text, title=self.block.title, row=label,
+                        label=c.label, printed=text,
+                    )
+                )  # fmt: skip
+                continue
+            if value is None:
+                continue
+            if c.role is None:
+                self._unknown_column(line, c, code, label, text)
+                continue
+            measure, row_item_, name, row = c.role, item, label, row_no
+            if project:
+                name = f"{label}｜{project}"
+            if c.item:  # an item printed as a column: one row per item, named by the item
+                row_item_ = c.item
+                name = catalog().items.get(c.item, {}).get("zh", c.label)
+                row = row_no + c.index
+            out.append(
+                Amount(
+                    table=self.table,
+                    code=code,
+                    name=name,
+                    measure=measure,
+                    value=to_wan(value, self.unit),
+                    printed=text,
+                    unit=self.unit,
+                    line=line,
+                    side=side,
+                    row=row,
+                    item=row_item_,
+                )
+            )
+        return out
+
+    def _unknown_column(self, line, c: Column, code, label, text) -> None:
+        if c.index in self.reported:
+            return
+        self.reported.add(c.index)
+        self.findings.append(
+            finding(
+                "read.column.unknown", self.source, line, table=self.table, code=code,
+                actual=text, title=self.block.title, column=c.index + 1,
+                label=c.label or "?", row=label, printed=text,
+            )
+        )  # fmt: skip
+
+    def _bad_code(self, line, label, code, code_cells, bad) -> None:
+        printed = " ".join(c for c in code_cells if c)
+        self.findings.append(
+            finding(
+                "table.code.malformed", self.source, line, table=self.table, code=code,
+                expected=code, actual=printed, title=self.block.title, row=label,
+                printed=printed, why=bad,
+                outcome=f"按上一行的类/款读作 {code}" if code else "无法确定科目，该行不参与科目核对",
+            )
+        )  # fmt: skip
 
 
-def split_code(cells: list[str], name: str) -> tuple[str | None, str]:
-    """(code, name) from code cells (类/款/项 or joined) or a code printed before the name."""
-    parts = [c.replace(" ", "") for c in cells if c]
-    if len(parts) > 1:  # 款/项 columns printed as numbers lose a leading zero: 301 | 2 → 30102
-        parts = parts[:1] + [p.zfill(2) if len(p) == 1 and p.isdigit() else p for p in parts[1:]]
-    joined = "".join(parts)
-    if joined and _CODE.match(joined):
-        return joined, name
-    m = _CODE_PREFIX.match(name)
-    if m:
-        return "".join(g for g in m.groups() if g), name[m.end() :].strip()
-    return None, (name or " ".join(c for c in cells if c))
+def _sums_to(first: _Org, rest: list[_Org]) -> bool:
+    """The first unit row equals the sum of the other unit rows in every column it prints."""
+    tot = {a.measure: a.value for a in first.amounts if a.code is None}
+    if not tot:
+        return False
+    sums: dict[str, Decimal] = {}
+    for o in rest:
+        for a in o.amounts:
+            if a.code is None and a.item == "total":
+                sums[a.measure] = sums.get(a.measure, Decimal(0)) + a.value
+    return all(
+        abs(sums.get(m, Decimal(0)) - v) <= Decimal("0.0001") * len(rest) for m, v in tot.items()
+    )
 
 
-def _placed(c: Column, item: str | None, row_no: int) -> tuple[str, str | None, int]:
-    """(measure, item, row) of a cell: an item printed as a column (`item:<id>`) is the
-    total of its own row."""
-    if c.role and c.role.startswith("item:"):
-        return "total", c.role[5:], row_no + c.index
-    return c.role or "", item, row_no
+def _with_org(a: Amount, org: str) -> Amount:
+    from dataclasses import replace
+
+    return replace(a, org=org)
 
 
 def normalise(
     block: Block,
     source: str,
     default_unit: str | None,
+    tpl: Template,
+    *,
+    kind: str = "budget",
+    year: int | None = None,
+    department: str | None = None,
     unreadable: list[Unreadable] | None = None,
 ) -> tuple[list[Amount], TableInfo, list[Finding]]:
     """One block → its amounts, what was found, and reading findings.
 
     Cells of measure columns that do not read as numbers are appended to `unreadable`.
     """
-    unreadable = [] if unreadable is None else unreadable
-    findings: list[Finding] = []
-    table = block.table
     unit = block.unit or default_unit
-    width = max((len(b.cells) for b in block.body), default=0)
-    width = max(width, max((len(h.cells) for h in block.header), default=0))
-    cols = columns_of(block, width)
     note = "；".join(n.text for n in block.notes) or None
     empty = bool(block.notes) and not any(
         looks_like_amount(c) and parse_amount(c) for b in block.body for c in b.cells
     )
-    info = TableInfo(
-        table=table,
-        title=block.title,
-        unit=unit,
-        line=block.title_line,
-        empty=empty,
-        note=note,
-        columns=tuple((c.label, c.role) for c in cols),
-    )
-    if table is None:
-        findings.append(
-            finding("read.table.unrecognised", source, block.title_line, title=block.title)
+
+    def info(columns=(), cells=0, read=0, unmapped=()) -> TableInfo:
+        return TableInfo(
+            table=block.table,
+            title=block.title,
+            unit=unit,
+            line=block.title_line,
+            empty=empty,
+            note=note,
+            columns=tuple(columns),
+            label=block.label,
+            evidence=block.evidence,
+            known=block.known,
+            pages=tuple(block.pages),
+            cells=cells,
+            read=read,
+            unmapped=tuple(unmapped),
         )
-        return [], info, findings
+
+    if block.table is None:
+        if block.known is not None:
+            return [], info(), []
+        f = finding("read.table.unrecognised", source, block.title_line, title=block.title)
+        return [], info(), [f]
     if unit not in UNITS:
-        findings.append(
-            finding("read.unit.missing", source, block.title_line, table=table, title=block.title)
+        f = finding(
+            "read.unit.missing", source, block.title_line, table=block.table, title=block.title
         )
-        return [], info, findings
-    two_sided = catalog().tables[table].two_sided
-    segs = _segments(cols) if two_sided else [cols]
-    amounts: list[Amount] = []
-    reported: set[int] = set()
-    row_no = 0
-    last_code: dict[int, str] = {}  # per side: the code of the previous coded row
+        return [], info(), [f]
+    r = _Reader(block, source, unit, tpl, kind, year)
+    r.read(department)
+    if unreadable is not None:
+        unreadable.extend(r.unreadable)
+    cols = ((c.label, c.role) for c in r.cols)
+    unmapped = [r.cols[i].label or f"第{i + 1}栏" for i in sorted(r.reported)]
+    return r.amounts, info(cols, _cells(block, r.cols), len(r.amounts), unmapped), r.findings
+
+
+def _cells(block: Block, cols: list[Column]) -> int:
+    """Printed amounts in the block's value columns (row-label, skip and subset columns are
+    not values)."""
+    values = {c.index for c in cols if c.role not in ROW_ROLES}
+    n = 0
     for line in block.body:
-        cells = line.cells
-        item_cols = 0
-        for k, seg in enumerate(segs):
-            side = _side_name(block, seg, k) if two_sided else None
-            get = lambda c, cells=cells: cells[c.index] if c.index < len(cells) else ""  # noqa: E731
-            code_cells = [get(c) for c in seg if c.role == "code"]
-            name = next((get(c) for c in seg if c.role == "name" and get(c)), "")
-            project = next((get(c) for c in seg if c.role == "project_name" and get(c)), "")
-            if not name and project:
-                name, project = project, ""
-            code, label = split_code(code_cells, name)
-            if not label and not code and not any(get(c) for c in seg):
-                continue
-            loc = f"{source}:{line.where()}"
-            bad = _bad_code_cells(code_cells)
-            if bad:
-                code = _code_from_context(code_cells, last_code.get(k))
-                printed = " ".join(c for c in code_cells if c)
-                findings.append(
-                    finding(
-                        "table.code.malformed",
-                        source,
-                        line,
-                        table=table,
-                        code=code,
-                        expected=code,
-                        actual=printed,
-                        title=block.title,
-                        row=label,
-                        printed=printed,
-                        why=bad,
-                        outcome=f"按上一行的类/款读作 {code}"
-                        if code
-                        else "无法确定科目，该行不参与科目核对",
-                    )
-                )
-            elif code is None and any(code_cells):
-                code = _inherit(code_cells, last_code.get(k))
-            if code:
-                last_code[k] = code
-            item = None if code else catalog().row_item(label)
-            for c in seg:
-                text = get(c)
-                if not text or c.role in _ROLES:
-                    continue
-                try:
-                    value = parse_amount(text, loc)
-                except MalformedNumber:
-                    if c.role is not None:  # never a figure, and never a blank (0) either
-                        measure, row_item, row = _placed(c, item, row_no)
-                        unreadable.append(
-                            Unreadable(
-                                table, side, row, row_item, measure, code, label, unit, text, line
-                            )
-                        )
-                        if c.role.startswith("item:"):
-                            item_cols = max(item_cols, c.index + 1)
-                    findings.append(
-                        finding(
-                            "read.number.malformed",
-                            source,
-                            line,
-                            table=table,
-                            code=code,
-                            actual=text,
-                            title=block.title,
-                            row=label,
-                            label=c.label,
-                            printed=text,
-                        )
-                    )
-                    continue
-                if value is None:
-                    continue
-                if c.role is None:
-                    if c.index not in reported:
-                        reported.add(c.index)
-                        findings.append(
-                            finding(
-                                "read.column.unknown",
-                                source,
-                                line,
-                                table=table,
-                                code=code,
-                                actual=text,
-                                title=block.title,
-                                column=c.index + 1,
-                                label=c.label or "?",
-                                row=label,
-                                printed=text,
-                            )
-                        )
-                    continue
-                measure, row_item, row = _placed(c, item, row_no)
-                name = f"{label}｜{project}" if project else label
-                if c.role.startswith("item:"):
-                    # an item printed as a column (上海 三公 table): one row per item, named
-                    # by the item (the printed row has no label, or a year/预算数 label)
-                    name = catalog().items.get(row_item, {}).get("zh", c.label)
-                    item_cols = max(item_cols, c.index + 1)
-                amounts.append(
-                    Amount(
-                        table=table,
-                        code=code,
-                        name=name,
-                        measure=measure,
-                        value=to_wan(value, unit),
-                        printed=text,
-                        unit=unit,
-                        line=line,
-                        side=side,
-                        row=row,
-                        item=row_item,
-                    )
-                )
-            row_no += max(1, item_cols)
-    return amounts, info, findings
+        for j, c in enumerate(line.cells):
+            if j in values and c and looks_like_amount(c):
+                n += 1
+    return n
