@@ -58,7 +58,8 @@ _TRAILING_PAD = b"\x00 \t\r\n\x0c"  # what may follow %%EOF in a complete PDF
 
 _AMOUNT = re.compile(r"^[-+]?\d{1,3}(,\d{3})*(\.\d+)?$|^[-+]?\d+\.\d+$")
 _FPDF_ERR_PASSWORD = 4
-_FPDF_ERR_SECURITY = 6
+_FPDF_ERR_SECURITY = 5  # an unsupported security handler
+_FPDF_ERR_PAGE = 6  # the page tree is missing or broken
 _SEG_LINETO, _SEG_MOVETO = 0, 2  # FPDF_SEGMENT_* (BEZIERTO = 1 is skipped)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -124,10 +125,10 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code in (_FPDF_ERR_PASSWORD, _FPDF_ERR_SECURITY):
-            raise ReadError(path, "encrypted PDF (password required); decrypt it first") from None
-        raise ReadError(path, f"corrupt PDF, cannot be opened ({exc})") from None
+        raise ReadError(path, _open_failure(data, exc)) from None
+    if len(doc) == 0:
+        doc.close()
+        raise ReadError(path, "the PDF has no pages")
     try:
         lines: list[Line] = []
         n_chars = n_unmapped = 0
@@ -157,6 +158,24 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
         return Source(str(path), "pdf", lines, pages=len(doc))
     finally:
         doc.close()
+
+
+def _open_failure(data: bytes, exc) -> str:
+    """Why pdfium could not open the PDF. Its error code is kept from an earlier failure
+    when the new one sets none, so it is trusted only where the file agrees (an /Encrypt
+    dictionary for a password error)."""
+    code = getattr(exc, "err_code", None)
+    if code in (_FPDF_ERR_PASSWORD, _FPDF_ERR_SECURITY) and b"/Encrypt" in data:
+        return "encrypted PDF (password required); decrypt it first"
+    if _NO_PAGES.search(data) and not _SOME_PAGES.search(data):
+        return "the PDF has no pages"
+    if code == _FPDF_ERR_PAGE:
+        return "corrupt PDF: its page tree is damaged"
+    return "corrupt PDF, cannot be opened"
+
+
+_NO_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*/Count\s+0\b|/Count\s+0\b[^>]*/Type\s*/Pages\b")
+_SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
 
 
 # --- extraction (pdfium) -------------------------------------------------------------------

@@ -135,4 +135,6 @@ def lines_from_text(text: str, *, page_break: str | None = None) -> list[Line]:
 
 def read_text(path: str | Path, data: bytes) -> Source:
     text, enc = decode(data, path)
+    if not text.strip():  # ideographic spaces, a lone byte-order mark…
+        raise ReadError(path, "the file is empty (only spaces)")
     return Source(str(path), "text", lines_from_text(text), encoding=enc)
