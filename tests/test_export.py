@@ -158,17 +158,17 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]  # no temporary file left
 
 
-def test_amounts_output_csv_has_a_bom_and_stdout_none(tmp_path):
+def test_amounts_output_csv_has_a_bom_and_stdout_none(tmp_path, cli):
     out = tmp_path / "amounts.csv"
-    code, stdout, err = run("amounts", SEED, "--output", out)
+    code, stdout, err = cli("amounts", SEED, "--output", out)
     assert code == 0 and stdout == "", err
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    code, stdout, _ = run("amounts", SEED)
+    code, stdout, _ = cli("amounts", SEED)
     assert not stdout.startswith("\ufeff")
     assert (
         list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
         == list(csv.reader(io.StringIO(stdout)))[1:]
     )
-    code, _, _ = run("amounts", SEED, "--format", "json", "--output", tmp_path / "a.json")
+    code, _, _ = cli("amounts", SEED, "--format", "json", "--output", tmp_path / "a.json")
     assert not (tmp_path / "a.json").read_bytes().startswith(b"\xef\xbb\xbf")

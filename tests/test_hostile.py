@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit.cli import main, shown
+from budgetkit.cli import shown
 from budgetkit.document import read
 
 from .conftest import SEED, SHANGHAI
@@ -26,12 +26,6 @@ FIGURES = (
     "income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
     "fiscal_appropriation", "gpb_appropriation", "three_public_total",
 )  # fmt: skip
-
-
-def cli(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def refused(code: int, err: str, path, *words: str) -> None:
@@ -154,51 +148,51 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_refused_with_one_clear_line(tmp_path, capsys, name):
+def test_refused_with_one_clear_line(tmp_path, cli, name):
     make, words = REFUSED[name]
     path = tmp_path / name
     path.write_bytes(make())
     for command in ("summary", "check"):
-        code, out, err = cli(capsys, command, path)
+        code, out, err = cli(command, path)
         refused(code, err, path, *words)
         assert out == ""
 
 
-def test_missing_file(tmp_path, capsys):
+def test_missing_file(tmp_path, cli):
     path = tmp_path / "nope.txt"
-    refused(*cli(capsys, "check", path)[::2], path, "no such file")
+    refused(*cli("check", path)[::2], path, "no such file")
 
 
-def test_directory(tmp_path, capsys):
-    refused(*cli(capsys, "summary", tmp_path)[::2], tmp_path, "directory")
+def test_directory(tmp_path, cli):
+    refused(*cli("summary", tmp_path)[::2], tmp_path, "directory")
 
 
-def test_symlink_loop(tmp_path, capsys):
+def test_symlink_loop(tmp_path, cli):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.symlink_to(b)
     b.symlink_to(a)
-    refused(*cli(capsys, "check", a)[::2], a, "symbolic links")
+    refused(*cli("check", a)[::2], a, "symbolic links")
 
 
-def test_dangling_symlink(tmp_path, capsys):
+def test_dangling_symlink(tmp_path, cli):
     a = tmp_path / "gone.pdf"
     a.symlink_to(tmp_path / "nowhere.pdf")
-    refused(*cli(capsys, "check", a)[::2], a, "no such file")
+    refused(*cli("check", a)[::2], a, "no such file")
 
 
-def test_device_is_not_read(capsys):
+def test_device_is_not_read(cli):
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
-    refused(*cli(capsys, "check", "/dev/zero")[::2], "/dev/zero", "not a regular file")
+    refused(*cli("check", "/dev/zero")[::2], "/dev/zero", "not a regular file")
 
 
-def test_fifo_is_not_read(tmp_path, capsys):
+def test_fifo_is_not_read(tmp_path, cli):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    refused(*cli(capsys, "check", fifo)[::2], fifo, "not a regular file")  # and does not hang
+    refused(*cli("check", fifo)[::2], fifo, "not a regular file")  # and does not hang
 
 
-def test_permission_denied(tmp_path, capsys, monkeypatch):
+def test_permission_denied(tmp_path, cli, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_bytes(SEED.read_bytes())
     path.chmod(0)
@@ -208,7 +202,7 @@ def test_permission_denied(tmp_path, capsys, monkeypatch):
             raise PermissionError(13, "Permission denied", str(self))
 
         monkeypatch.setattr(Path, "read_bytes", denied)
-    refused(*cli(capsys, "check", path)[::2], path, "permission denied")
+    refused(*cli("check", path)[::2], path, "permission denied")
 
 
 @pytest.mark.parametrize(
@@ -221,18 +215,18 @@ def test_permission_denied(tmp_path, capsys, monkeypatch):
         "ansi\x1b[31m.txt",
     ],
 )
-def test_hostile_file_names_stay_on_one_line(tmp_path, capsys, name):
+def test_hostile_file_names_stay_on_one_line(tmp_path, cli, name):
     path = tmp_path / name
     path.write_bytes(b"")
-    code, _, err = cli(capsys, "check", path)
+    code, _, err = cli("check", path)
     refused(code, err, path, "empty")
     assert "\x1b" not in err and "\u202e" not in err and "\u200b" not in err
 
 
-def test_file_name_starting_with_a_dash(tmp_path, capsys, monkeypatch, seed_figures):
+def test_file_name_starting_with_a_dash(tmp_path, cli, monkeypatch, seed_figures):
     monkeypatch.chdir(tmp_path)
     Path("-x.txt").write_bytes(SEED.read_bytes())
-    code, out, _ = cli(capsys, "summary", "--json", "--", "-x.txt")
+    code, out, _ = cli("summary", "--json", "--", "-x.txt")
     assert code == 0 and figures_of(out) == seed_figures
 
 
@@ -268,22 +262,22 @@ READ = {
 
 
 @pytest.mark.parametrize("name", sorted(READ))
-def test_read_correctly(tmp_path, capsys, seed_figures, name):
+def test_read_correctly(tmp_path, cli, seed_figures, name):
     path = tmp_path / name
     path.write_bytes(READ[name]())
-    code, out, err = cli(capsys, "summary", path, "--json")
+    code, out, err = cli("summary", path, "--json")
     assert code == 0 and err == "", err
     assert figures_of(out) == seed_figures
 
 
-def test_pdf_named_txt_is_read_as_a_pdf(tmp_path, capsys):
+def test_pdf_named_txt_is_read_as_a_pdf(tmp_path, cli):
     path = tmp_path / "actually-a-pdf.txt"
     path.write_bytes(PDF.read_bytes())
-    code, out, err = cli(capsys, "summary", path, "--json")
+    code, out, err = cli("summary", path, "--json")
     assert code == 0 and err == "" and json.loads(out)["income_total"] == "1212.1164"
 
 
-def test_very_long_table(tmp_path, capsys):
+def test_very_long_table(tmp_path, cli):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     try:
         from bench_scaling import table
@@ -291,7 +285,7 @@ def test_very_long_table(tmp_path, capsys):
         sys.path.pop(0)
     path = tmp_path / "long.txt"
     path.write_text(table(200), "utf-8")  # about 4000 extra rows of 类/款/项
-    code, out, err = cli(capsys, "check", path, "--json")
+    code, out, err = cli("check", path, "--json")
     assert code == 1 and err == ""  # its totals no longer add up: findings, not a crash
     rules = {f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "error"}
     assert "table.hierarchy" in rules
@@ -308,19 +302,19 @@ def test_very_long_table(tmp_path, capsys):
         '=HYPERLINK("http://x")',
     ],
 )
-def test_hostile_department_names_are_data(tmp_path, capsys, monkeypatch, department):
+def test_hostile_department_names_are_data(tmp_path, cli, monkeypatch, department):
     """Names with path separators, bidi/zero-width characters or markup are text: printed
     escaped on the terminal, exact in JSON, and never used as a path."""
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "doc.txt"
     path.write_text(_seed().replace("昌吉回族自治州人民政府驻北京联络处", department), "utf-8")
-    code, out, err = cli(capsys, "summary", path, "--json")
+    code, out, err = cli("summary", path, "--json")
     assert code == 0 and err == ""
     name = json.loads(out)["department"]  # as the reader cleans it (spaces, brackets)
     assert name == read(path).meta.department and name[-2:] == department[-2:].replace(")", "）")
-    code, out, err = cli(capsys, "summary", path)
+    code, out, err = cli("summary", path)
     assert code == 0 and shown(name) in out and "\u202e" not in out
-    code, out, err = cli(capsys, "export", path, "--xlsx", tmp_path / "out.xlsx")
+    code, out, err = cli("export", path, "--xlsx", tmp_path / "out.xlsx")
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt", "out.xlsx"]
 
@@ -328,6 +322,7 @@ def test_hostile_department_names_are_data(tmp_path, capsys, monkeypatch, depart
 # --- a batch goes on ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_batch_reports_every_bad_file_and_reads_the_rest(tmp_path):
     bad = []
     for name in ("empty.txt", "scan.pdf", "encrypted.pdf", "page.html", "random.bin"):

@@ -19,8 +19,6 @@ from budgetkit.document import read
 from budgetkit.errors import MalformedNumber
 from budgetkit.money import fmt_wan, looks_like_amount, parse_amount
 
-from .test_cli import run
-
 THREE_PUBLIC_TOTAL = "合计\t4.96\t4.96"  # the 三公 table's 合计 row (total, 一般公共预算)
 
 
@@ -80,9 +78,9 @@ def _malformed(mutate, cell: str):
 
 
 @pytest.mark.parametrize("cell", ["4 96", "1" + "0" * 26, "1" * 27])
-def test_malformed_cell_is_never_a_figure(mutate, tmp_path, cell):
+def test_malformed_cell_is_never_a_figure(mutate, tmp_path, cli, cell):
     path = _malformed(mutate, cell)
-    code, out, err = run("summary", path, "--json")
+    code, out, err = cli("summary", path, "--json")
     assert code == 0, err
     summary = json.loads(out)
     assert summary["three_public_total"] is None  # not 496.00, not 0.00
@@ -93,41 +91,41 @@ def test_malformed_cell_is_never_a_figure(mutate, tmp_path, cell):
     fig = next(f for f in doc.figures() if f.key == "three_public_total")
     assert fig.value is None and "read.number.malformed" in fig.doubt
 
-    code, out, _ = run("amounts", path, "--format", "csv")
+    code, out, _ = cli("amounts", path, "--format", "csv")
     rows = [r for r in csv.DictReader(io.StringIO(out)) if r["table"] == "three_public"]
     assert rows and not [r for r in rows if r["item"] == "total" and r["measure"] == "total"]
     assert all(Decimal(r["amount"]) < 5 for r in rows)
 
-    code, _, err = run("parse", path, "--out", tmp_path / "out")
+    code, _, err = cli("parse", path, "--out", tmp_path / "out")
     assert code == 0, err
     (amounts,) = (tmp_path / "out").glob("*/amounts.csv")
     assert "496" not in amounts.read_text("utf-8") and cell not in amounts.read_text("utf-8")
 
 
-def test_malformed_cell_is_not_counted_as_zero(mutate):
+def test_malformed_cell_is_not_counted_as_zero(mutate, cli):
     """Only the cell is reported: identities of its row are not checked against a 0."""
-    code, out, err = run("check", _malformed(mutate, "4 96"), "--json")
+    code, out, err = cli("check", _malformed(mutate, "4 96"), "--json")
     assert code == 1 and "internal error" not in err
     errors = [f for f in json.loads(out)["findings"] if f["severity"] == "error"]
     assert [f["rule"] for f in errors] == ["read.number.malformed"]
     assert errors[0]["actual"] == "4 96" and errors[0]["table"] == "three_public"
 
 
-def test_huge_total_row_is_a_finding_not_an_internal_error(mutate):
+def test_huge_total_row_is_a_finding_not_an_internal_error(mutate, cli):
     path = mutate("总计\t342.31\t160.31\t182.00", "总计\t1" + "0" * 26 + "\t160.31\t182.00")
-    code, out, err = run("check", path, "--json")
+    code, out, err = cli("check", path, "--json")
     assert code == 1 and err == ""
     rules = {f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "error"}
     assert rules == {"read.number.malformed"}
-    code, out, err = run("summary", path, "--json")
+    code, out, err = cli("summary", path, "--json")
     assert code == 0 and json.loads(out)["expenditure_total"] == "342.31"  # printed elsewhere
 
 
-def test_huge_but_valid_amounts_are_exact(mutate):
+def test_huge_but_valid_amounts_are_exact(mutate, cli):
     """15 integer digits in 万元, 8 decimals: exact, and sums of them too (no rounding)."""
     big = "123456789012345.12345678"
     path = mutate(THREE_PUBLIC_TOTAL, f"合计\t{big}\t{big}")
     doc = read(path)
     fig = next(f for f in doc.figures() if f.key == "three_public_total")
     assert fig.value == Decimal(big)
-    assert json.loads(run("summary", path, "--json")[1])["three_public_total"] == big
+    assert json.loads(cli("summary", path, "--json")[1])["three_public_total"] == big
