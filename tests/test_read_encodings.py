@@ -133,3 +133,10 @@ def test_fullwidth_digits_give_the_year(tmp_path, seed_text):
     code, out, _ = run("summary", path, "--json")
     summary = json.loads(out)
     assert code == 0 and summary["year"] == 2024 and summary["income_total"] == "342.31"
+
+
+def test_a_stray_nul_late_in_utf8_text_is_not_taken_for_utf16(seed_text):
+    data = seed_text.encode()
+    data = data[:6001] + b"\x00" + data[6001:]  # past the binary window, one NUL
+    text, enc = decode(data, "x.txt")
+    assert enc == "utf-8" and "昌吉回族自治州" in text

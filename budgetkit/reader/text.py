@@ -18,6 +18,7 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SAMPLE = 1 << 16  # bytes looked at to tell an encoding
+BINARY_WINDOW = 4096  # NUL bytes here (and not UTF-16/32 text): a binary file
 GB2312_SHARE = 0.8  # simplified Chinese text in GB18030: nearly every Han character is GB2312
 NAMES = {
     "utf-8": "UTF-8",
@@ -37,9 +38,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     strictly and rejects control characters, so binary data does not pass for text."""
     sample = data[:SAMPLE] if len(data) % 2 == 0 else b""
     odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    if odd > 10 * even:
+    enough = max(1, len(sample) // 100)  # ASCII is at least 2% of the characters
+    if odd >= enough and odd > 10 * even:
         return "utf-16-le"
-    if even > 10 * odd:
+    if even >= enough and even > 10 * odd:
         return "utf-16-be"
     return None
 
@@ -84,7 +86,7 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
             if not text.strip():
                 raise ReadError(path, f"the file is empty ({NAMES[enc]} text of only spaces)")
             return text, enc
-    if b"\x00" in data[:SAMPLE]:
+    if b"\x00" in data[:BINARY_WINDOW]:  # as before: NULs at the start
         raise ReadError(path, "binary file (NUL bytes), not a text or PDF disclosure")
     try:
         return data.decode("utf-8-sig"), "utf-8"
