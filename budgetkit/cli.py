@@ -4,7 +4,9 @@
     budgetkit check PATH... [--json] [--min-severity S]   every identity; exit 1 on an error
     budgetkit amounts PATH [--format csv|json] [--output FILE]   the long table of all amounts
     budgetkit export PATH... --xlsx FILE    an Excel workbook: tables, findings, provenance
-    budgetkit parse PATH... --out DIR       CSV + Parquet + datapackage.json
+    budgetkit parse PATH... --out DIR [--jobs N]   CSV + Parquet + datapackage.json
+    budgetkit corpus build PATH... --out DIR       every document as one dataset (Parquet + DuckDB)
+    budgetkit corpus query DIR "SQL"               SQL over a corpus
     budgetkit report PATH... --out DIR      notebook reports (HTML) and an index
 
 Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read or written; with
@@ -206,20 +208,17 @@ def _missing(v) -> bool:
 
 
 def cmd_parse(args) -> int:
-    from .document import Document
-    from .store import write
+    from .store.batch import parse_batch
 
-    docs, status = [], EXIT_OK
-    for path in args.paths:
-        try:
-            docs.append(Document(_parse(path)))
-        except BudgetkitError as exc:
-            print(f"budgetkit: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-    if docs:
-        pkg = write(docs, args.out)
-        print(f"wrote {len(docs)} document(s) to {pkg.parent} ({pkg.name})")
-    return status
+    def progress(i, n, path, error):
+        if error:
+            print(f"budgetkit: {error}", file=sys.stderr)
+
+    result = parse_batch(args.paths, args.out, jobs=args.jobs, progress=progress)
+    if result.package:
+        n = len(result.written)
+        print(f"wrote {n} document(s) to {result.package.parent} ({result.package.name})")
+    return EXIT_UNREADABLE if result.failed else EXIT_OK
 
 
 def cmd_report(args) -> int:
@@ -242,6 +241,49 @@ def cmd_report(args) -> int:
     )
     print(result.summary())
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
+
+
+def cmd_corpus_build(args) -> int:
+    from .corpus import build
+
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(phase, i, n, path, error):
+        import time
+
+        if phase == "assemble":
+            print(("\r" if tty else "") + "writing the dataset…", file=sys.stderr)
+            return
+        now = time.monotonic()
+        if i == n or now - last[0] > (0.2 if tty else 5):
+            last[0] = now
+            end = "" if tty and i < n else "\n"
+            print(f"\rread {i}/{n} document(s)", end=end, file=sys.stderr, flush=True)
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    for p in missing:  # the rest still builds
+        print(f"budgetkit: {p}: no such file or folder", file=sys.stderr)
+    result = build(
+        [p for p in args.paths if p not in missing],
+        args.out,
+        jobs=args.jobs,
+        address=args.scheduler,
+        progress=progress,
+    )
+    print(result.summary())
+    for f in result.failed:
+        print(f"budgetkit: {f['path']}: {f['reason']}", file=sys.stderr)
+    return EXIT_UNREADABLE if missing or result.failed else EXIT_OK
+
+
+def cmd_corpus_query(args) -> int:
+    from .corpus import open as open_corpus
+    from .corpus.output import print_frame
+
+    with open_corpus(args.dir) as c:
+        print_frame(c.sql(args.sql), args.format, sys.stdout)
+    return EXIT_OK
 
 
 def cmd_inspect(args) -> int:
@@ -359,6 +401,50 @@ def _sub(sub, name: str, help: str) -> argparse.ArgumentParser:
     )
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of jobs ≥ 1")
+    return n
+
+
+def _corpus_parser(sub) -> None:
+    c = sub.add_parser(
+        "corpus",
+        help="many documents as one dataset (Parquet + DuckDB): build it, query it",
+        description="A corpus: every document under the given paths as one dataset.",
+    )
+    csub = c.add_subparsers(dest="corpus_command", required=True)
+    b = csub.add_parser(
+        "build",
+        help="read every document (folders recursively) into DIR; only changed files are re-read",
+        description="Build or update a corpus dataset: Parquet tables by year, corpus.duckdb, "
+        "datapackage.json. Incremental, resumable, atomic (readers never see a half-built one).",
+    )
+    b.add_argument("paths", nargs="+", metavar="PATH")
+    b.add_argument("--out", required=True, metavar="DIR")
+    b.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run the reading on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
+    )
+    b.set_defaults(func=cmd_corpus_build)
+    q = csub.add_parser(
+        "query",
+        help="run SQL over a corpus (tables: documents, amounts, findings, …)",
+        description="Run one SQL query (DuckDB) over the corpus tables and print the result.",
+    )
+    q.add_argument("dir", metavar="DIR")
+    q.add_argument("sql", metavar="SQL")
+    q.add_argument("--format", choices=("csv", "json", "table"), default="table")
+    q.set_defaults(func=cmd_corpus_query)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="budgetkit",
@@ -400,6 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     w = _sub(sub, "parse", "write canonical tables as CSV + Parquet + datapackage.json")
     w.add_argument("paths", nargs="+", metavar="PATH")
     w.add_argument("--out", required=True, metavar="DIR")
+    w.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N", help="documents read in parallel (default 1)"
+    )
     w.set_defaults(func=cmd_parse)
     r = _sub(sub, "report", "run the analysis notebooks and write HTML reports + index")
     r.add_argument("paths", nargs="+", metavar="PATH")
@@ -422,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("path")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=cmd_inspect)
+    _corpus_parser(sub)
     k = _sub(sub, "rules", "the rule catalogue: every finding's id, severity and meaning")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--markdown", action="store_true", help="the README's rule table")

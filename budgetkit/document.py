@@ -7,6 +7,8 @@ built on first access and cached. `check()` runs every identity (see `checks`).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import asdict, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +17,8 @@ from .catalog import catalog, templates
 from .catalog.fields import view as fields_of
 from .errors import NotADisclosure
 from .extract import glossary, narrative, performance, profile
-from .extract.meta import cover, extract_meta
+from .extract.meta import clean_department, cover, extract_meta
+from .extract.prose import Prose
 from .extract.tables import normalise
 from .figures import Figure, headline
 from .layout import segment
@@ -24,6 +27,7 @@ from .money import fmt_wan
 from .reader import read_source
 from .reader.text import encoding_note
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 MIN_TABLES = 2  # fewer recognised tables than this, and no narrative figures: not a disclosure
 MIN_STATEMENTS = 3  # a narrative-only publication states at least this many figures
 
@@ -53,10 +57,11 @@ def parse(path: str | Path) -> Parsed:
         parsed.tables.append(info)
         parsed.findings.extend(found)
     names = narrative.names_from(parsed.amounts)
-    parsed.statements, parsed.facts = narrative.extract(layout.prose, names=names)
-    parsed.profile = profile.extract(layout.prose)
+    text = Prose(layout.prose, tpl)  # split into parts and paragraphs once
+    parsed.statements, parsed.facts = narrative.extract(text, names=names, tpl=tpl)
+    parsed.profile = profile.extract(text)
     parsed.targets = performance.extract(src.lines)
-    parsed.glossary = glossary.extract(layout.prose)
+    parsed.glossary = glossary.extract(text)
     parsed.contents = list(layout.contents)
     parsed.stray = list(layout.stray)
     recognised = sum(1 for t in parsed.tables if t.table)
@@ -73,8 +78,36 @@ def parse(path: str | Path) -> Parsed:
         publication = "narrative" if topical >= MIN_STATEMENTS else "targets"
     elif topical < MIN_STATEMENTS:
         publication = "tables"
-    parsed.meta = replace(meta, publication=publication, sources=(src.path,))
+    meta = replace(meta, publication=publication, sources=(src.path,))
+    if meta.department is None or meta.year is None:
+        meta = _meta_from_body(meta, parsed, src.lines, tpl)
+    parsed.meta = meta
     return parsed
+
+
+def _meta_from_body(meta, parsed: Parsed, lines, tpl):
+    """Department and year of a document without a cover (a tables-only attachment): the
+    department-level 绩效目标表's 部门名称, and the year its short lines name most ("（2026年度）")."""
+    department, year = meta.department, meta.year
+    if department is None:
+        dept = next((t for t in parsed.targets if t.kind == "department"), None)
+        if dept is not None and (dept.unit or dept.name) and "表" not in (dept.unit or dept.name):
+            department = clean_department(dept.unit or dept.name, tpl)
+    if department is None:  # a 部门名称 | <name> row of a 绩效 table
+        for ln in lines:
+            cells = [c for c in ln.cells if c]
+            for a, b in zip(cells, cells[1:], strict=False):
+                if a.replace(" ", "") in ("部门名称", "单位名称") and len(b) <= 40:
+                    department = clean_department(b, tpl)
+                    break
+            if department is not None:
+                break
+    if year is None:
+        years = Counter(
+            int(m.group(1)) for ln in lines if len(ln.text) <= 20 for m in _YEAR.finditer(ln.text)
+        )
+        year = years.most_common(1)[0][0] if years else None
+    return replace(meta, department=department, year=year)
 
 
 def _short(line) -> bool:

@@ -69,6 +69,7 @@ class Unreadable:
     unit: str
     printed: str  # the cell as printed
     line: Line
+    org: str | None = None  # the subordinate budget unit of the row (None: the department)
 
 
 @dataclass(frozen=True, slots=True)

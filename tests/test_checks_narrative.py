@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from budgetkit.catalog.templates import template
 from budgetkit.check import narrative as check_narrative
 from budgetkit.check import profile as check_profile
 from budgetkit.extract import glossary, narrative, profile
+from budgetkit.extract.labels import row_item
 from budgetkit.model import Amount, Meta, Parsed, TableInfo
 from budgetkit.reader import read_source
 from budgetkit.reader.lines import Line
@@ -41,6 +43,11 @@ ROWS = [
         None,
     ),
     ("fiscal_summary", None, "收入总计", {"total": "232.31"}, "income"),
+    # 表4 expenditure side by 类 (lines 190-209)
+    ("fiscal_summary", "201", "一般公共服务支出", {"total": "188.75"}, "expenditure"),
+    ("fiscal_summary", "208", "社会保障和就业支出", {"total": "23.12"}, "expenditure"),
+    ("fiscal_summary", "210", "卫生健康支出", {"total": "8.18"}, "expenditure"),
+    ("fiscal_summary", "221", "住房保障支出", {"total": "12.27"}, "expenditure"),
     (
         "gpb_expenditure",
         None,
@@ -92,10 +99,13 @@ ROWS = [
 
 
 def seed_amounts() -> list[Amount]:
+    """The rows as the reader gives them: one row number each, labelled rows with their item."""
+    tpl = template()
     out = []
-    for table, code, name, values, side in ROWS:
+    for i, (table, code, name, values, side) in enumerate(ROWS):
+        item = None if code else row_item(name, tpl)
         for measure, v in values.items():
-            out.append(Amount(table, code, name, measure, Decimal(v), v, "万元", _L, side=side))
+            out.append(Amount(table, code, name, measure, Decimal(v), v, "万元", _L, side, i, item))
     return out
 
 

@@ -95,16 +95,30 @@ def test_mutation_is_caught(mutate, what, old, new, line, rule, table):
     ]
 
 
-def test_missing_table_is_completeness_error(tmp_path, seed_text):
+def _without(tmp_path, seed_text, title: str, next_title: str):
     lines = seed_text.split("\n")
-    start = lines.index("政府性基金预算支出情况表") - 2  # "表 8"
-    end = lines.index("国有资本经营预算支出情况表") - 2  # "表 9"
+    start = lines.index(title) - 2  # "表 N"
+    end = lines.index(next_title) - 2
     p = tmp_path / "missing.txt"
     p.write_text("\n".join(lines[:start] + lines[end:]), "utf-8")
+    return p
+
+
+def test_missing_table_is_completeness_error(tmp_path, seed_text):
+    p = _without(tmp_path, seed_text, "一般公共预算支出情况表", "一般公共预算基本支出情况表")
     found = _rules(p, "error")
     assert [(f.rule, f.table) for f in found if f.rule.startswith("completeness")] == [
-        ("completeness.table.missing", "gov_fund")
+        ("completeness.table.missing", "gpb_expenditure")
     ]
+
+
+def test_missing_fund_table_is_a_warning(tmp_path, seed_text):
+    # many templates leave the 政府性基金 table out when there is no such fund: a warning
+    p = _without(tmp_path, seed_text, "政府性基金预算支出情况表", "国有资本经营预算支出情况表")
+    assert not [f for f in _rules(p, "error") if f.rule.startswith("completeness")]
+    assert [
+        (f.rule, f.table) for f in _rules(p, "warning") if f.rule.startswith("completeness")
+    ] == [("completeness.table.missing", "gov_fund")]
 
 
 def test_malformed_number_is_error_not_a_value(mutate):

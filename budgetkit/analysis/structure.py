@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..catalog import catalog
 from ..check.rows import derived_total, rows_by_table
+from ..check.tables import decomposition, leaves
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -167,16 +168,11 @@ def funding_sources(doc, language: str = "zh") -> pd.DataFrame:
     + … + 上年结转); 财政拨款 is split into 一般公共预算 / 政府性基金 / 国有资本经营 when the table
     prints those columns. Zero sources are kept (they are part of the story: "no fund money").
     """
-    sums = dict(catalog().tables["income"].row_sums)
     row = total_row(doc, "income")
     if row is None:
         return _parts(doc, "income", [])
-    parts: list[str] = []
-    for m in sums["total"]:
-        if m == "fiscal" and any(_dec(row.get(x)) is not None for x in sums["fiscal"]):
-            parts.extend(x for x in sums["fiscal"] if x in row)
-        elif m in row:
-            parts.append(m)
+    tree = decomposition(catalog().tables["income"])
+    parts = leaves("total", tree, {m for m in row if m in catalog().measures})
     return _parts(doc, "income", [(m, measure_label(m, language)) for m in parts])
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..extract.narrative import TOPICS
+from ..extract.narrative import topics
 from . import structure
 from .structure import ZERO, _dec, figure
 
@@ -254,7 +254,7 @@ def bridge_between(a, b, level: int = 1, table: str = "expenditure") -> pd.DataF
 def _label(topic: str, code: str | None, names: dict[str, str], subject: str) -> str:
     if code and code in names:
         return names[code]
-    t = TOPICS.get(topic)
+    t = topics().get(topic)
     base = t.zh if t else subject
     if topic.startswith("gpb.") and topic != "gpb.total" and not base.startswith("一般公共预算"):
         base = f"一般公共预算{base}"

@@ -28,6 +28,8 @@ class TableSpec:
     row_sums: tuple[tuple[str, tuple[str, ...]], ...]
     item_sums: tuple[tuple[str, tuple[str, ...]], ...]
     kinds: tuple[str, ...] = ("budget", "final")  # document kinds that publish it
+    satisfied_by: tuple[str, ...] = ()  # other tables that publish the same figures
+    missing_severity: str = "error"  # severity of completeness.table.missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Cross:
     b: Ref
     table: str  # the table a finding is filed under
     kinds: tuple[str, ...] = ("budget", "final")
+    alternatives: tuple[Ref, ...] = ()  # other places figure a may be printed, in order
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ class Catalog:
         return measure.rpartition(".")[2]
 
 
+def _refs(spec: list) -> list[Ref]:
+    """One figure [table, side, row, measure], or a list of alternatives."""
+    return [Ref(*r) for r in spec] if isinstance(spec[0], list) else [Ref(*spec)]
+
+
 def _read_toml(name: str) -> dict:
     return tomllib.loads(resources.files("budgetkit").joinpath("data", name).read_text("utf-8"))
 
@@ -86,13 +94,15 @@ def catalog() -> Catalog:
             id=tid,
             zh=spec["zh"],
             en=spec["en"],
-            required=spec.get("required", False),
+            required=bool(spec.get("required", False)),
             two_sided=spec.get("two_sided", False),
             classification=spec.get("classification"),
             measures=tuple(spec["measures"]),
             row_sums=tuple((a, tuple(b)) for a, b in spec.get("row_sums", [])),
             item_sums=tuple((a, tuple(b)) for a, b in spec.get("item_sums", [])),
             kinds=tuple(spec.get("kinds", ("budget", "final"))),
+            satisfied_by=tuple(spec.get("satisfied_by", ())),
+            missing_severity=spec["required"] if isinstance(spec.get("required"), str) else "error",
         )
         for tid, spec in base["tables"].items()
     }
@@ -104,10 +114,11 @@ def catalog() -> Catalog:
         cross=tuple(
             Cross(
                 c["rule"],
-                Ref(*c["a"]),
+                _refs(c["a"])[0],
                 Ref(*c["b"]),
                 c.get("table", c["b"][0]),
                 tuple(c.get("kinds", ("budget", "final"))),
+                _refs(c["a"])[1:],
             )
             for c in base.get("cross", [])
         ),

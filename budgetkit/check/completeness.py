@@ -25,10 +25,12 @@ def check(parsed: Parsed) -> Iterator[Finding]:
     for tid, spec in cat.tables.items():
         info = found.get(tid)
         if info is None:
-            if spec.required:
+            published = any(t in found for t in spec.satisfied_by)
+            if spec.required and parsed.meta.kind in spec.kinds and not published:
                 yield finding(
-                    "completeness.table.missing", src, table=tid, expected=spec.zh, title=spec.zh
-                )
+                    "completeness.table.missing", src, table=tid, expected=spec.zh,
+                    title=spec.zh, severity=spec.missing_severity,
+                )  # fmt: skip
             continue
         if tid not in has_rows and not info.empty:
             yield finding(

@@ -8,6 +8,7 @@ code / 类 compared row by row.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from ..catalog import Cross, catalog
@@ -39,7 +40,14 @@ def _one(
     parsed: Parsed, rows, empty: set[str], ident: Cross, printed: dict[str, str]
 ) -> Iterator[Finding]:
     src = parsed.meta.source
-    ra, rb = row_of(rows, ident.a), row_of(rows, ident.b)
+    for ref in (ident.a, *ident.alternatives):
+        ra = row_of(rows, ref)
+        if ra is not None and _value(ra, ref.measure) is not None:
+            ident = replace(ident, a=ref)
+            break
+    else:
+        ra = row_of(rows, ident.a)
+    rb = row_of(rows, ident.b)
     va = _value(ra, ident.a.measure)
     vb = _value(rb, ident.b.measure)
     if va is None or vb is None:

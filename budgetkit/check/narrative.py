@@ -14,32 +14,14 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
-from ..extract.narrative import ROW_NAMES, TOPICS, names_from, resolve_code
-from ..model import Amount, Finding, Parsed, Statement, Unreadable
+from ..catalog.templates import template
+from ..extract.narrative import names_from, resolve_code, topics, vocab
+from ..model import Amount, Finding, Parsed, Statement
 from ..money import CENT
+from .rows import Row, pick, row_of, rows_by_table, value_of
 
 HALF = Decimal("0.005")
 HUNDRED = Decimal(100)
-
-#: Change identities: (label, total side, parts side). A side is ("first", topics): the
-#: first stated change among the topics; ("sum", topics): the sum of their stated changes;
-#: ("items", topic, digits): every stated change of `topic` with a code of that many digits.
-CHANGE_SUMS: tuple[tuple[str, tuple, tuple], ...] = (
-    ("一般公共预算各项（项级）", ("first", ("gpb.total", "income.gpb")), ("items", "gpb.function", 7)),
-    ("一般公共预算基本支出与项目支出", ("first", ("gpb.total", "income.gpb")), ("sum", ("gpb.basic", "gpb.project"))),
-    (
-        "“三公”经费各项",
-        ("first", ("three_public.total",)),
-        ("sum", ("three_public.abroad", "three_public.vehicle_purchase",
-                 "three_public.vehicle_operation", "three_public.reception")),
-    ),
-    (
-        "收入来源与支出（基本+项目）",
-        ("sum", ("income.gpb", "income.gov_fund", "income.soe", "income.unit_funds",
-                 "income.business", "income.operating", "income.other")),
-        ("sum", ("expenditure.basic", "expenditure.project")),
-    ),
-)  # fmt: skip
 
 
 def _s(v: Decimal | None) -> str | None:
@@ -52,86 +34,72 @@ def _quote(st: Statement, limit: int = 80) -> str:
 
 
 class Figures:
-    """Table figures by topic (see `narrative.TOPICS`), looked up once per document.
+    """Table figures by topic (template data: narrative.topics), looked up once per document.
 
-    Lookups go through indexes (by table, by table and code) and each (table, side, row)
-    selection is computed once, so checking a document takes time linear in its size.
+    A row is found once per (table, side, row) and a code through an index, so checking a
+    document's statements takes time linear in its size.
     """
 
     def __init__(self, parsed: Parsed):
+        self.topics = topics(template(parsed.meta.template))
+        self.rows = rows_by_table(parsed)
         self.by_table: dict[str, list[Amount]] = {}
         for a in parsed.amounts:
             self.by_table.setdefault(a.table, []).append(a)
         self.empty = {t.table for t in parsed.tables if t.empty and t.table}
         self.names = names_from(parsed.amounts)
-        # cells a lookup may hit: amounts and cells that are not numbers (never a figure)
-        self._cells: dict[str, list[Amount | Unreadable]] = {}
-        self._by_code: dict[tuple[str, str], list[Amount | Unreadable]] = {}
-        cells: list[Amount | Unreadable] = [*parsed.amounts, *parsed.unreadable]
-        if parsed.unreadable:
-            cells.sort(key=lambda c: (c.line.page or 0, c.line.lineno))
-        for c in cells:
-            self._cells.setdefault(c.table, []).append(c)
-            if c.code:
-                self._by_code.setdefault((c.table, c.code), []).append(c)
-        self._hits: dict[tuple, list[Amount | Unreadable]] = {}
+        self._found: dict[tuple[str, str, str, str], Row | None] = {}
+        self._codes: dict[tuple[str, str], dict[str, list[Row]]] = {}
 
     def table_of(self, topic: str | None) -> str | None:
-        t = TOPICS.get(topic or "")
+        t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
-            if lk.table in self.by_table or lk.table in self.empty:
+            if lk.table in self.rows or lk.table in self.empty:
                 return lk.table
         return t.lookups[0].table if t and t.lookups else None
 
-    def _select(self, table: str, side: str | None, row: str, code: str | None) -> list:
-        """Cells of `table` (and `side`) on the rows a lookup names: one code, or the rows
-        whose code is `row` or whose name matches the row's pattern (computed once)."""
-        key = (table, side, row, code if row == "code" else None)
-        hit = self._hits.get(key)
-        if hit is None:
-            if row == "code":
-                cells = self._by_code.get((table, code or ""), [])
-            else:
-                cells = self._cells.get(table, [])
-            if side:
-                cells = [a for a in cells if a.side in (side, None)]
-            if row == "code":
-                hit = list(cells)
-            else:
-                pat = ROW_NAMES.get(row)
-                hit = [
-                    a
-                    for a in cells
-                    if a.code == row
-                    or (pat and not (a.code or "").isdigit() and pat.match(a.name.replace(" ", "")))
-                ]
-            self._hits[key] = hit
-        return hit
+    def _row(self, lk, code: str | None) -> Row | None:
+        """`row_of` for a lookup, remembered; a code's rows from an index of the table."""
+        if code is None:
+            key = (lk.table, lk.side or "", lk.row, lk.measure)
+            if key not in self._found:
+                self._found[key] = row_of(self.rows, lk)
+            return self._found[key]
+        key = (lk.table, lk.side or "")
+        index = self._codes.get(key)
+        if index is None:  # the department's rows of each code, in printed order
+            index = {}
+            for r in self.rows.get(lk.table, []):
+                if r.code and r.org is None and (not lk.side or r.side in (lk.side, None)):
+                    index.setdefault(r.code, []).append(r)
+            self._codes[key] = index
+        return pick(index.get(code, []), lk.measure)
 
     def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
         """The table figure for a topic (None when no table gives it).
 
-        A row or cell left blank in a table that is present counts as 0; a table declared
-        empty (为空表) gives 0; a missing table gives None (completeness is checked elsewhere),
-        and so does a cell that is printed but not a number (read.number.malformed).
+        A row or cell left blank in a table that is present counts as 0 (unless the topic is
+        strict); a table declared empty (为空表) gives 0; a missing table gives None
+        (completeness is checked elsewhere), and so does a cell that is printed but is not a
+        number (read.number.malformed).
         """
-        t = TOPICS.get(topic or "")
+        t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
-            if not self.by_table.get(lk.table) and not self._cells.get(lk.table):
+            if lk.table not in self.rows:
                 if lk.table in self.empty:
                     return Decimal(0)
                 continue
             if lk.row == "code" and not code:
                 continue
-            hit = self._select(lk.table, lk.side, lk.row, code)
-            if not hit:
-                if lk.row == "total" or not lk.blank_is_zero:
+            row = self._row(lk, code if lk.row == "code" else None)
+            if row is None:
+                if lk.row == "total" or t.strict:
                     continue
                 return Decimal(0)
-            for a in hit:
-                if a.measure == lk.measure:
-                    return a.value if isinstance(a, Amount) else None
-            return Decimal(0)
+            if not row.readable(lk.measure):
+                return None
+            found = value_of(row, lk.measure)
+            return found[0] if found else Decimal(0)
         return None
 
 
@@ -184,7 +152,7 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
 
 
 def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterator[Finding]:
-    t = TOPICS.get(st.topic or "")
+    t = fig.topics.get(st.topic or "")
     if st.share is None or not t or not t.base:
         return
     part = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
@@ -333,7 +301,7 @@ def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | 
 
 
 def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator[Finding]:
-    for name, total_spec, parts_spec in CHANGE_SUMS:
+    for name, total_spec, parts_spec in vocab(template(parsed.meta.template)).change_sums:
         total = _side(total_spec, sts, fig)
         parts = _side(parts_spec, sts, fig)
         if not total or not parts:

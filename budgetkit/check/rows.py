@@ -23,6 +23,8 @@ class Row:
     line: Line
     values: dict[str, Amount] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()  # measures the table prints as columns
+    org: str | None = None  # the subordinate unit the row belongs to (None: the department)
+    row: int = 0  # printed order within the table
     unreadable: set[str] = field(default_factory=set)  # measures whose cell is not a number
 
     def get(self, measure: str) -> Decimal:
@@ -50,7 +52,7 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
         )
     for a in cells:
         rows = out.setdefault(a.table, {})
-        key = (a.side, a.row, a.item)  # items printed as columns (上海 三公 table) split a row
+        key = (a.side, a.row, a.item, a.org)  # items printed as columns split a row
         r = rows.get(key)
         if r is None:
             r = rows[key] = Row(
@@ -63,6 +65,8 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
                 a.line,
                 {},
                 cols.get(a.table, frozenset()),
+                a.org,
+                a.row,
             )
         if isinstance(a, Amount):
             r.values[a.measure] = a
@@ -90,10 +94,16 @@ def titles(parsed: Parsed) -> dict[str, str]:
 
 
 def total_row(rows: list[Row], side: str | None = None) -> Row | None:
-    return next(
-        (r for r in rows if r.item == "total" and not r.code and (side is None or r.side == side)),
-        None,
-    )
+    """The total row (of one side): the department's own, not a subordinate unit's; in a
+    two-sided summary the last one printed (收入总计 comes after 收入合计 / 本年收入合计)."""
+    hits = [
+        r
+        for r in rows
+        if r.item == "total" and not r.code and r.org is None and (side is None or r.side == side)
+    ]
+    if not hits:
+        return None
+    return hits[-1] if side is not None else hits[0]
 
 
 def class_rows(rows: list[Row], side: str | None = None) -> list[Row]:
@@ -132,11 +142,29 @@ def row_of(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
     if not rs:
         return None
     if ref.row == "total":
-        return derived_total(rs, ref.side or None)
+        t = derived_total(rs, ref.side or None)
+        if t is not None and not t.has(ref.measure):  # rows per year (2025年/2026年): the one
+            other = [r for r in rs if r.item == "total" and not r.code and r.org is None]
+            t = next(  # that prints the measure, else the document's own year's
+                (r for r in other if r.has(ref.measure)),
+                next((r for r in other if any("." not in m for m in r.values)), t),
+            )
+        return t
     if ref.row.startswith("code:"):
         code = ref.row[5:]
-        return next((r for r in rs if r.code == code), None)
-    return next((r for r in rs if r.item == ref.row and not r.code), None)
+        hits = [r for r in rs if r.code == code and r.org is None]
+    else:
+        hits = [r for r in rs if r.item == ref.row and not r.code and r.org is None]
+    return pick(hits, ref.measure)
+
+
+def pick(hits: list[Row], measure: str) -> Row | None:
+    """Of the rows a reference names: the first printing `measure`, else the first with an
+    unscoped measure, else the first."""
+    return next(
+        (r for r in hits if r.has(measure)),
+        next((r for r in hits if any("." not in m for m in r.values)), hits[0] if hits else None),
+    )
 
 
 def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
@@ -151,12 +179,14 @@ def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
         return None
     if row.has(measure) or measure in row.columns:
         return row.get(measure), None
+    from .tables import decomposition, frontier
+
     spec = catalog().tables[row.table]
-    for target, parts in spec.row_sums:
-        printed = [p for p in parts if p in row.columns or row.has(p)]
-        if target == measure and printed:
-            if not row.readable(*printed):
-                return None
-            names = "+".join(catalog().measures[p]["zh"] for p in printed)
-            return sum((row.get(p) for p in printed), Decimal(0)), f"sum of {names}"
-    return None
+    printed = set(row.columns) | set(row.values)
+    parts = frontier(measure, decomposition(spec), printed)
+    if not parts:
+        return None
+    if not row.readable(*parts):
+        return None  # a part is printed but is not a number
+    names = "+".join(catalog().measure_label(p) for p in parts)
+    return sum((row.get(p) for p in parts), Decimal(0)), f"sum of {names}"

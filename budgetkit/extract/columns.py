@@ -24,7 +24,11 @@ from ..catalog.templates import Template
 from ..layout import Block
 from .labels import header_role, norm_label, vocab, year_of
 
-ROW_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code", "skip", "subset"})
+ROW_ROLES = frozenset(
+    {"code", "name", "project_name", "unit_name", "unit_code", "skip", "subset", "text"}
+)
+#: Roles of the columns that label a row (a header spanning one of them heads a side).
+LABEL_ROLES = frozenset({"code", "name", "project_name", "unit_name", "unit_code"})
 #: Measures that, as a group label above other measures, qualify them (上年结转 › 一般公共预算).
 QUALIFYING_MEASURES = frozenset({"carryover"})
 
@@ -78,7 +82,7 @@ def _paths(rows: list[list[str]], width: int, table: str, tpl: Template) -> list
     for row in spans:
         for label, a, _b in row:
             own[a] = label
-    row_cols = {j for j, lab in own.items() if header_role(table, lab, tpl) in ROW_ROLES}
+    row_cols = {j for j, lab in own.items() if header_role(table, lab, tpl) in LABEL_ROLES}
     paths: list[list[str]] = [[] for _ in range(width)]
     for row in spans:
         for label, a, b in row:
@@ -169,6 +173,39 @@ def resolve(path: list[str], table: str, tpl: Template, *, kind: str, year: int 
     return (f"{scope}.{base}" if scope else base), item
 
 
+def row_scope(label: str, table: str, tpl: Template, *, kind: str, year: int | None):
+    """The qualifier a row label gives its figures (2025年 → prior, 增减变化金额 → change;
+    the document's own year → ""), or None when the label is not a qualifier."""
+    y, rest = year_of(label)
+    atoms: list[str] = []
+    if y is not None:
+        if year is None or y not in (year, year - 1):
+            return None
+        if y == year - 1:
+            atoms.append(vocab(tpl).years.get("previous", "prior"))
+        label = rest
+    if label:
+        role = header_role(table, label, tpl, kind)
+        if role == "total" and y is not None:
+            pass
+        elif role and role.startswith("scope:"):
+            atoms.append(role[6:])
+        else:
+            return None
+    elif y is None:
+        return None
+    return atoms
+
+
+def rescope(measure: str, atoms: list[str], tpl: Template, kind: str) -> str | None:
+    """A measure with more qualifiers: rescope("total", ["prior"]) → "prior.total"."""
+    scope, _, base = measure.rpartition(".")
+    joined = _scope_string([*(scope.split("_") if scope else []), *atoms], kind, tpl)
+    if joined is None:
+        return None
+    return f"{joined}.{base}" if joined else base
+
+
 def columns_of(block: Block, width: int, tpl: Template, *, kind: str = "budget", year=None):
     """Meaning of each column of a block from its header rows."""
     table = block.table or ""
@@ -189,11 +226,16 @@ def columns_of(block: Block, width: int, tpl: Template, *, kind: str = "budget",
     if any(c.item for c in cols):  # items printed as columns: a generic total is the items'
         cols = [
             Column(c.index, c.label, c.role, "total")
-            if c.item is None and c.is_measure and (c.role or "").split(".")[-1] == "total"
+            if c.item is None and c.is_measure and _under_total(paths[c.index], table, tpl, kind)
             else c
             for c in cols
         ]
     return cols
+
+
+def _under_total(path: list[str], table: str, tpl: Template, kind: str) -> bool:
+    """A column is (under) a generic total: 合计, or 总计 › 一般公共预算."""
+    return any(header_role(table, year_of(lab)[1] or lab, tpl, kind) == "total" for lab in path)
 
 
 def _repair_displaced(upper: list[str], lower: list[str], table: str, tpl: Template) -> None:

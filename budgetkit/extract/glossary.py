@@ -7,24 +7,26 @@ the paragraphs are joined first).
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from ..catalog.templates import Template
 from ..model import Term
 from ..reader.lines import Line
-from .prose import part_paragraphs
-
-_CN = "一二三四五六七八九十"
-#: A glossary entry: list marker, the term (≤ 30 characters, bold markers allowed), a colon.
-ENTRY = re.compile(
-    rf"^(?:[{_CN}]+、|[（(][{_CN}\d]+[)）]|\d+[、.．])\**(?P<term>[^：:*]{{1,30}}?)\**[：:]"
-    r"(?P<text>.+)$"
-)
+from .prose import Prose, as_prose
 
 
-def extract(lines: list[Line]) -> list[Term]:
+@cache
+def _entry(tpl: Template) -> re.Pattern[str]:
+    return re.compile(tpl.section("glossary")["entry"])
+
+
+def extract(lines: Prose | list[Line], tpl: Template | None = None) -> list[Term]:
     """Every entry of the 名词解释 part(s), in document order."""
+    text = as_prose(lines, tpl)
+    entry = _entry(text.tpl)
     out: list[Term] = []
-    for para in part_paragraphs(lines, "glossary"):
-        m = ENTRY.match(para.text)
+    for para in text.paragraphs("glossary"):
+        m = entry.match(para.text)
         if m and not para.is_part:
             out.append(Term(m["term"].strip(), m["text"].strip(), para.lines[0]))
     return out

@@ -20,7 +20,8 @@ _NUMBERING = re.compile(
 )
 YEAR_PREFIX = re.compile(r"^((?:19|20)\d{2})年度?")
 # Generic header suffixes: any "…科目名称" is the row label, any "…科目编码" the code columns
-_SUFFIX_ROLES = (("名称", "name"), ("编码", "code"), ("代码", "code"))
+_SUFFIX_ROLES = (("名称", "name"), ("编码", "code"), ("代码", "code"), ("科目", "name"))
+_TRAILING_QUALIFIER = re.compile(r"（[^（）]*）$")
 
 
 def norm_label(text: str) -> str:
@@ -84,13 +85,17 @@ def header_role(table: str, label: str, tpl: Template, kind: str = "budget") -> 
     )
     if role:
         return role
-    if lab.startswith("其中"):
-        return "subset"
+    if lab.startswith(
+        "其中"
+    ):  # an item of the column before (三公: 其中：公务用车购置) or a subset
+        inner = header_role(table, strip_numbering(lab), tpl, kind)
+        return inner if inner and inner.startswith("item:") else "subset"
     for word, r in v.header_words:
         if word in lab:
             return r
+    bare = _TRAILING_QUALIFIER.sub("", lab)
     for suffix, r in _SUFFIX_ROLES:
-        if lab.endswith(suffix) and len(lab) > len(suffix):
+        if bare.endswith(suffix) and len(bare) > len(suffix):
             return r
     return None
 

@@ -21,269 +21,81 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
+from ..catalog import Ref
+from ..catalog.classification import function_classes
+from ..catalog.templates import Template, template
 from ..model import Fact, Statement
 from ..reader.lines import Line
 from .prose import _BRACKETS, _CN, _LEVEL1, _LEVEL2, Paragraph, norm, part_paragraphs
 
 # --------------------------------------------------------------------------------------------
-# Vocabularies (data)
+# Vocabularies: template data (standard/narrative.toml)
 # --------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    """Where a topic's figure sits in the tables: `row` is "total" (the 总计/合计 row), "code"
-    (the statement's function code) or an item id of `ROW_NAMES`."""
-
-    table: str
-    measure: str
-    row: str = "total"
-    side: str | None = None
-    blank_is_zero: bool = True  # False when a template may lack the row altogether
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
+    """A narrative topic: where the tables print its figure, and what a share of it is of."""
+
     zh: str
-    lookups: tuple[Lookup, ...] = ()
+    lookups: tuple[Ref, ...] = ()
     base: str | None = None  # topic whose figure a share (占 x%) of this topic is taken of
+    strict: bool = False  # a row the table does not print is no figure (not 0)
 
 
-def _t(zh: str, *lookups: Lookup, base: str | None = None) -> Topic:
-    return Topic(zh, lookups, base)
+@dataclass(frozen=True)
+class Vocab:
+    topics: dict[str, Topic]
+    scopes: tuple[tuple[str, re.Pattern[str]], ...]
+    fact_only_scopes: frozenset[str]
+    subjects: tuple[tuple[re.Pattern[str], frozenset[str] | None, str], ...]
+    function_topics: dict[str, str]
+    facts: tuple[tuple[str, str, str, re.Pattern[str]], ...]
+    fact_triggers: dict[str, re.Pattern[str]]
+    planned: re.Pattern[str]
+    planned_items: frozenset[str]
+    statement_facts: dict[str, tuple[str, str]]
+    change_sums: tuple
 
 
-L = Lookup
-#: Canonical narrative topics → where the checks find the table figure to compare against.
-TOPICS: dict[str, Topic] = {
-    "summary.total": _t(
-        "收支总预算",
-        L("summary", "total", "total", "income"),
-        L("income", "total"),
-        L("expenditure", "total"),
-    ),
-    "income.total": _t("收入预算", L("income", "total"), L("summary", "total", "total", "income")),
-    "income.fiscal": _t("财政拨款收入", L("income", "fiscal"), base="income.total"),
-    "income.gpb": _t("一般公共预算收入", L("income", "gpb"), base="income.total"),
-    "income.gov_fund": _t("政府性基金预算收入", L("income", "gov_fund"), base="income.total"),
-    "income.soe": _t("国有资本经营预算收入", L("income", "soe"), base="income.total"),
-    "income.unit_funds": _t("单位资金", L("income", "unit_funds"), base="income.total"),
-    "income.business": _t("事业收入", L("income", "business"), base="income.total"),
-    "income.operating": _t("事业单位经营收入", L("income", "operating"), base="income.total"),
-    "income.other": _t("其他收入", L("income", "other"), base="income.total"),
-    "income.carryover": _t("上年结转结余", L("income", "carryover"), base="income.total"),
-    "expenditure.total": _t(
-        "支出预算", L("expenditure", "total"), L("summary", "total", "total", "expenditure")
-    ),
-    "expenditure.basic": _t("基本支出", L("expenditure", "basic"), base="expenditure.total"),
-    "expenditure.project": _t("项目支出", L("expenditure", "project"), base="expenditure.total"),
-    "expenditure.function": _t(
-        "支出功能分类科目", L("expenditure", "total", "code"), base="expenditure.total"
-    ),
-    "fiscal.total": _t(
-        "财政拨款收支总预算",
-        L("fiscal_summary", "total", "total", "income"),
-        L("income", "fiscal"),
-    ),
-    "gpb.total": _t(
-        "一般公共预算拨款",
-        L("gpb_expenditure", "total"),
-        L("fiscal_summary", "gpb", "total", "expenditure"),
-        L("income", "gpb"),
-    ),
-    "gpb.basic": _t("一般公共预算基本支出", L("gpb_expenditure", "basic"), base="gpb.total"),
-    "gpb.project": _t("一般公共预算项目支出", L("gpb_expenditure", "project"), base="gpb.total"),
-    "gpb.function": _t(
-        "一般公共预算支出功能分类科目", L("gpb_expenditure", "total", "code"), base="gpb.total"
-    ),
-    "gpb.basic.personnel": _t("人员经费", L("gpb_basic", "personnel"), base="gpb.basic"),
-    "gpb.basic.public": _t("公用经费", L("gpb_basic", "public"), base="gpb.basic"),
-    "gov_fund.total": _t("政府性基金预算支出", L("gov_fund", "total"), L("income", "gov_fund")),
-    "soe.total": _t("国有资本经营预算支出", L("soe_capital", "total"), L("income", "soe")),
-    "three_public.total": _t("“三公”经费", L("three_public", "total")),
-    "three_public.abroad": _t("因公出国（境）费", L("three_public", "total", "abroad")),
-    "three_public.vehicle": _t("公务用车购置及运行费", L("three_public", "total", "vehicle")),
-    "three_public.vehicle_purchase": _t(
-        "公务用车购置费", L("three_public", "total", "vehicle_purchase")
-    ),
-    "three_public.vehicle_operation": _t(
-        "公务用车运行费", L("three_public", "total", "vehicle_operation")
-    ),
-    "three_public.reception": _t("公务接待费", L("three_public", "total", "reception")),
-    "operating_costs": _t(
-        "机关运行经费", L("three_public", "total", "operating_costs", blank_is_zero=False)
-    ),
-    "project.total": _t("项目预算安排规模"),  # per-project: no canonical table figure yet
-}
-del L
-
-#: Labelled (non-code) table rows the lookups refer to: item id → printed names.
-ROW_NAMES: dict[str, re.Pattern[str]] = {
-    k: re.compile(v)
-    for k, v in {
-        "total": r"^(总计|合计|收入总计|支出总计|本年收入合计|本年支出合计)$",
-        "abroad": r"^(其中：)?因公出国[（(]境[)）]费$",
-        "vehicle": r"^公务用车购置及运行(维护)?费(（小计）|\(小计\))?$",
-        "vehicle_purchase": r"^(其中：)?公务用车购置费$",
-        "vehicle_operation": r"^(其中：)?公务用车运行(维护)?费$",
-        "reception": r"^(其中：)?公务接待费$",
-        "operating_costs": r"^机关运行经费(预算数?)?$",
-    }.items()
-}
-
-#: Heading → scope of the section (first match wins; a sub-heading wins over its heading).
-SCOPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (k, re.compile(v))
-    for k, v in (
-        ("procurement", r"政府采购"),
-        ("assets", r"国有资产|资产占[有用]"),
-        ("performance", r"预算绩效|绩效目标"),
-        ("operating_costs", r"运行经费"),
-        ("three_public", r"三公"),
-        ("gov_fund", r"政府性基金"),
-        ("soe", r"国有资本经营"),
-        ("carryover", r"结转结余"),
-        ("gpb", r"一般公共预算"),
-        ("fiscal", r"财政拨款收支"),
-        ("summary", r"收支预算情况|收支总预算"),
-        ("income", r"收入预算"),
-        ("expenditure", r"支出预算"),
-    )
-)
-#: Scopes whose figures are facts only (no statements: no table figure to compare with).
-FACT_ONLY_SCOPES = frozenset({"procurement", "assets", "performance"})
-
-#: Subject (as printed, cleaned) → topic. (pattern, scopes it applies in or None, topic).
-SUBJECTS: tuple[tuple[re.Pattern[str], frozenset[str] | None, str], ...] = tuple(
-    (re.compile(p), frozenset(s.split()) if s else None, t)
-    for p, s, t in (
-        (r"预算安排规模|项目总预算", "", "project.total"),
-        (r"因公出国", "", "three_public.abroad"),
-        (r"公务用车购置及运行", "", "three_public.vehicle"),
-        (r"公务用车购置", "", "three_public.vehicle_purchase"),
-        (r"公务用车运行", "", "three_public.vehicle_operation"),
-        (r"公务接待", "", "three_public.reception"),
-        (r"三公", "", "three_public.total"),
-        (r"运行经费", "", "operating_costs"),
-        (r"人员经费", "", "gpb.basic.personnel"),
-        (r"公用经费", "", "gpb.basic.public"),
-        (r"（[类款项]）", "expenditure", "expenditure.function"),
-        (r"（[类款项]）", "", "gpb.function"),
-        (
-            r"财政拨款收支总预算|财政拨款收入|财政拨款支出|^财政拨款(合计|小计)?$",
-            "",
-            "fiscal.total",
+@cache
+def vocab(tpl: Template | None = None) -> Vocab:
+    """The narrative vocabulary of a template (the standard's by default)."""
+    n = (tpl or template()).section("narrative")
+    return Vocab(
+        topics={
+            k: Topic(
+                v["zh"],
+                tuple(Ref(*r) for r in v.get("lookups", ())),
+                v.get("base"),
+                v.get("strict", False),
+            )
+            for k, v in n["topics"].items()
+        },
+        scopes=tuple((k, re.compile(p)) for k, p in n["scopes"]),
+        fact_only_scopes=frozenset(n["fact_only_scopes"]),
+        subjects=tuple(
+            (re.compile(p), frozenset(sc.split()) if sc else None, t) for p, sc, t in n["subjects"]
         ),
-        (r"收支总预算", "", "summary.total"),
-        (r"一般公共预算.*基本支出", "", "gpb.basic"),
-        (r"一般公共预算.*项目支出", "", "gpb.project"),
-        (r"一般公共预算", "income", "income.gpb"),
-        (r"一般公共预算", "", "gpb.total"),
-        (r"政府性基金", "income", "income.gov_fund"),
-        (r"政府性基金", "", "gov_fund.total"),
-        (r"国有资本经营", "income", "income.soe"),
-        (r"国有资本经营", "", "soe.total"),
-        (r"单位资金", "", "income.unit_funds"),
-        (r"事业单位经营收入", "", "income.operating"),
-        (r"事业收入", "", "income.business"),
-        (r"其他收入", "", "income.other"),
-        (r"上年结转", "", "income.carryover"),
-        (r"基本支出", "gpb", "gpb.basic"),
-        (r"基本支出", "", "expenditure.basic"),
-        (r"项目支出", "gpb", "gpb.project"),
-        (r"项目支出", "", "expenditure.project"),
-        (r"收入预算|收入合计|收入总计", "", "income.total"),
-        (r"支出预算|支出合计|支出总计", "", "expenditure.total"),
+        function_topics=dict(n["function_topics"]),
+        facts=tuple(
+            (t, i, u, re.compile(p.replace("NUM", f"(?P<v>{NUM})"))) for t, i, u, p in n["facts"]
+        ),
+        fact_triggers={k: re.compile(v) for k, v in n["fact_triggers"].items()},
+        planned=re.compile(n["planned"]),
+        planned_items=frozenset(n["planned_items"]),
+        statement_facts={k: (v[0], v[1]) for k, v in n["statement_facts"].items()},
+        change_sums=tuple(tuple(x) for x in n["change_sums"]),
     )
-)
 
-#: National 支出功能分类 类 (function classes): used to resolve a class named without （类）
-#: when the tables' names are not passed in.
-CLASSES: dict[str, str] = {
-    "201": "一般公共服务支出", "202": "外交支出", "203": "国防支出", "204": "公共安全支出",
-    "205": "教育支出", "206": "科学技术支出", "207": "文化旅游体育与传媒支出",
-    "208": "社会保障和就业支出", "209": "社会保险基金支出", "210": "卫生健康支出",
-    "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出", "214": "交通运输支出",
-    "215": "资源勘探工业信息等支出", "216": "商业服务业等支出", "217": "金融支出",
-    "219": "援助其他地区支出", "220": "自然资源海洋气象等支出", "221": "住房保障支出",
-    "222": "粮油物资储备支出", "223": "国有资本经营预算支出", "224": "灾害防治及应急管理支出",
-    "227": "预备费", "229": "其他支出", "230": "转移性支出", "231": "债务还本支出",
-    "232": "债务付息支出", "233": "债务发行费用支出", "234": "抗疫特别国债安排的支出",
-}  # fmt: skip
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+def topics(tpl: Template | None = None) -> dict[str, Topic]:
+    return vocab(tpl).topics
 
-#: Prose facts: (topic, item, unit, pattern with one group `v`). An item prefixed "planned_"
-#: is taken from a sentence about planned purchases (安排购置) — see `_PLANNED`.
-FACTS: tuple[tuple[str, str, str, re.Pattern[str]], ...] = tuple(
-    (t, i, u, re.compile(p.replace("NUM", f"(?P<v>{NUM})")))
-    for t, i, u, p in (
-        ("procurement", "total", "万元", r"政府采购预算(?:总额|金额)?(?:为|共计)?NUM万元"),
-        ("procurement", "goods", "万元", r"政府采购货物预算(?:为)?NUM万元"),
-        ("procurement", "works", "万元", r"政府采购工程预算(?:为)?NUM万元"),
-        ("procurement", "services", "万元", r"政府采购服务预算(?:为)?NUM万元"),
-        ("procurement", "sme_reserved", "万元", r"面向中小企业预留政府采购项目预算(?:金额)?(?:为)?NUM万元"),
-        ("procurement", "small_micro_reserved", "万元", r"小微企业预留政府采购项目预算(?:金额)?(?:为)?NUM万元"),
-        ("assets", "houses_area", "平方米", r"房屋(?:面积)?NUM平方米"),
-        ("assets", "houses_value", "万元", r"房屋(?:面积)?[\d.,]+平方米[，,]价值NUM万元"),
-        ("assets", "vehicles_count", "辆", r"(?<![用他])车辆NUM辆"),
-        ("assets", "vehicles_value", "万元", r"(?<![用他])车辆[\d.,]+辆[，,]价值NUM万元"),
-        ("assets", "vehicles.general_count", "辆", r"一般公务用车NUM辆"),
-        ("assets", "vehicles.general_value", "万元", r"一般公务用车[\d.,]+辆[，,]价值NUM万元"),
-        ("assets", "vehicles.law_enforcement_count", "辆", r"执法执勤用车NUM辆"),
-        ("assets", "vehicles.law_enforcement_value", "万元", r"执法执勤用车[\d.,]+辆[，,]价值NUM万元"),
-        ("assets", "vehicles.special_count", "辆", r"特种专业技术用车NUM辆"),
-        ("assets", "vehicles.minister_count", "辆", r"部级领导干部用车NUM辆"),
-        ("assets", "vehicles.leader_count", "辆", r"主要领导干部用车NUM辆"),
-        ("assets", "vehicles.confidential_count", "辆", r"机要通信用车NUM辆"),
-        ("assets", "vehicles.emergency_count", "辆", r"应急保障用车NUM辆"),
-        ("assets", "vehicles.retiree_count", "辆", r"离退休干部用车NUM辆"),
-        ("assets", "vehicles.other_count", "辆", r"其他(?:车辆|用车)NUM辆"),
-        ("assets", "vehicles.other_value", "万元", r"其他车辆[\d.,]+辆[，,]价值NUM万元"),
-        ("assets", "furniture_value", "万元", r"办公家具价值NUM万元"),
-        ("assets", "other_value", "万元", r"其他资产价值NUM万元"),
-        ("assets", "equipment_50_count", "台", r"(?<!\d)50万元(?:（含）)?以上(?:大型)?设备(?:（不含车辆）)?NUM台"),
-        ("assets", "equipment_100_count", "台", r"(?<!\d)100万元(?:（含）)?以上(?:大型)?设备(?:（不含车辆）)?NUM台"),
-        ("performance", "overall_count", "个", r"整体(?:预算)?绩效目标NUM个"),
-        ("performance", "overall_amount", "万元", r"整体(?:预算)?绩效目标[\d,]+个[，,]涉及(?:预算)?金额NUM万元"),
-        ("performance", "fiscal_projects_count", "个", r"(?<!非)财政拨款项目NUM个"),
-        ("performance", "fiscal_projects_amount", "万元", r"(?<!非)财政拨款项目[\d,]+个[，,]涉及(?:预算)?金额NUM万元"),
-        ("performance", "nonfiscal_projects_count", "个", r"非财政拨款项目NUM个"),
-        ("performance", "nonfiscal_projects_amount", "万元", r"非财政拨款项目[\d,]+个[，,]涉及(?:预算)?金额NUM万元"),
-        ("performance", "projects_count", "个", r"绩效目标的项目共?NUM个"),
-        ("performance", "projects_amount", "万元", r"绩效目标的项目共?[\d,]+个[，,]涉及项目预算资金NUM万元"),
-        ("staffing", "retirees_increase", "人", r"退休人员增加NUM[名人]"),
-        ("staffing", "retirees_decrease", "人", r"退休人员减少NUM[名人]"),
-        ("staffing", "staff_increase", "人", r"在职人员增加NUM[名人]"),
-        ("staffing", "staff_decrease", "人", r"在职人员减少NUM[名人]"),
-    )
-)  # fmt: skip
-#: A sentence is searched for a topic's facts only when it contains the topic's trigger.
-FACT_TRIGGERS: dict[str, re.Pattern[str]] = {
-    "procurement": re.compile(r"政府采购"),
-    "assets": re.compile(r"平方米|辆|价值|设备"),
-    "performance": re.compile(r"绩效|项目\d+个"),
-    "staffing": re.compile(r"人员[增减]"),
-}
-_PLANNED = re.compile(r"安排购置|计划购置|拟购置")
-_PLANNED_ITEMS = frozenset({"vehicles_count", "equipment_50_count", "equipment_100_count"})
-
-#: Statement topics that are also recorded as facts: topic → (fact topic, item prefix).
-STATEMENT_FACTS: dict[str, tuple[str, str]] = {
-    "operating_costs": ("operating_costs", ""),
-    "summary.total": ("summary", "total"),
-    "three_public.total": ("three_public", "total"),
-    "three_public.abroad": ("three_public", "abroad"),
-    "three_public.vehicle": ("three_public", "vehicle"),
-    "three_public.vehicle_purchase": ("three_public", "vehicle_purchase"),
-    "three_public.vehicle_operation": ("three_public", "vehicle_operation"),
-    "three_public.reception": ("three_public", "reception"),
-}
-
-# --------------------------------------------------------------------------------------------
-# Statements
-# --------------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
     rf"(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})万元)"
@@ -336,22 +148,25 @@ def _key(name: str) -> str:
     return norm(name).translate(_BRACKETS)
 
 
-_CLASS_KEYS = {c: _key(n) for c, n in CLASSES.items()}
-_last_keyed: tuple[object, dict, dict] = (None, {}, _CLASS_KEYS)
+class Names(dict):
+    """code → printed name (from the tables), with the normalised lookups `resolve_code` needs
+    computed once: every code's key, and the 类 keys (the national classes' where the tables
+    print none)."""
+
+    def __init__(self, mapping: Mapping[str, str] | None = None):
+        pairs = list((mapping or {}).items())
+        if pairs and not pairs[0][0].isdigit():  # given as name → code: turn it round
+            pairs = [(c, n) for n, c in pairs]
+        super().__init__(pairs)
+        self.keys_by_code = {c: _key(n) for c, n in pairs}
+        self.class_keys = _class_keys() | {
+            c: n for c, n in self.keys_by_code.items() if len(c) == 3
+        }
 
 
-def _keyed(names: Mapping[str, str] | None) -> tuple[dict, dict]:
-    """Normalised (all codes, class codes) of a names mapping, remembered for the last one."""
-    global _last_keyed
-    if names is None:
-        return {}, _CLASS_KEYS
-    if _last_keyed[0] is not names:
-        pairs = names.items()
-        if names and not next(iter(names)).isdigit():  # given as name → code: turn it round
-            pairs = ((c, n) for n, c in names.items())
-        table = {k: _key(v) for k, v in pairs}
-        _last_keyed = (names, table, _CLASS_KEYS | {c: n for c, n in table.items() if len(c) == 3})
-    return _last_keyed[1], _last_keyed[2]
+@cache
+def _class_keys() -> dict[str, str]:
+    return {c: _key(n) for c, n in function_classes().items()}
 
 
 def resolve_code(subject: str, names: Mapping[str, str] | None = None) -> str | None:
@@ -362,7 +177,9 @@ def resolve_code(subject: str, names: Mapping[str, str] | None = None) -> str | 
     resolved 类 → 款 → 项, each level under its parent. Returns None unless every
     named level resolves (a 类 code for a 项 subject would be a wrong figure).
     """
-    table, classes = _keyed(names)
+    if not isinstance(names, Names):
+        names = Names(names)
+    table, classes = names.keys_by_code, names.class_keys
     s = _key(subject)
     bits = _LEVEL_MARK.split(s)  # [name, "类", name, "款", name, "项", rest]
     if len(bits) > 1:
@@ -384,23 +201,29 @@ def resolve_code(subject: str, names: Mapping[str, str] | None = None) -> str | 
     return code or None
 
 
-def topic_of(subject: str, scope: str | None, names: Mapping[str, str] | None = None):
+def topic_of(
+    subject: str,
+    scope: str | None,
+    names: Mapping[str, str] | None = None,
+    tpl: Template | None = None,
+):
     """(topic, code) of a subject in a section of `scope`; (None, None) when not attributable."""
-    for pat, scopes, topic in SUBJECTS:
+    v = vocab(tpl)
+    for pat, scopes, topic in v.subjects:
         if pat.search(subject) and (scopes is None or scope in scopes):
             if topic.endswith(".function"):
                 return topic, resolve_code(subject, names)
             return topic, None
     code = resolve_code(subject, names)
     if code:
-        return ("expenditure.function" if scope == "expenditure" else "gpb.function"), code
+        return v.function_topics.get(scope or "", v.function_topics[""]), code
     return None, None
 
 
-def _scope(*headings: str | None) -> str | None:
+def _scope(v: Vocab, *headings: str | None) -> str | None:
     for h in headings:
         if h:
-            for scope, pat in SCOPES:
+            for scope, pat in v.scopes:
                 if pat.search(h):
                     return scope
     return None
@@ -481,18 +304,19 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 
 def extract(
-    lines: list[Line], names: Mapping[str, str] | None = None
+    lines: list[Line], names: Mapping[str, str] | None = None, tpl: Template | None = None
 ) -> tuple[list[Statement], list[Fact]]:
     """Statements and facts of the 情况说明 part(s) of a document's lines.
 
     `names` (code → printed name, from the tables) resolves 类/款/项 subjects to codes; without
-    it only 类 names resolve (via `CLASSES`) and a 款/项 keeps its subject with code None.
+    it only 类 names resolve (via the national classification) and a 款/项 keeps its subject with code None.
     """
+    v = vocab(tpl)
     statements: list[Statement] = []
     facts: list[Fact] = []
     section = sub = part_head = None
     weak = False  # a Shanghai-style part heading names what its sections are about
-    for para in part_paragraphs(lines, "narrative"):
+    for para in part_paragraphs(lines, "narrative", tpl):
         if para.heading:
             if para.is_part:
                 part_head, section, sub = para.text, None, None
@@ -502,12 +326,12 @@ def extract(
             elif _LEVEL1.match(para.text):
                 section, sub = para.text, None
             continue
-        scope = _scope(sub, section, part_head)
-        facts.extend(_facts(para))
-        if scope in FACT_ONLY_SCOPES:
+        scope = _scope(v, sub, section, part_head)
+        facts.extend(_facts(para, v))
+        if scope in v.fact_only_scopes:
             continue
         for d in _drafts(para):
-            topic, code = topic_of(d.subject, scope, names)
+            topic, code = topic_of(d.subject, scope, names, tpl)
             where = " / ".join(h for h in (part_head if weak else None, section) if h)
             st = Statement(
                 section=where or part_head or "",
@@ -523,14 +347,14 @@ def extract(
                 topic=topic,
             )
             statements.append(st)
-            facts.extend(_statement_facts(st))
+            facts.extend(_statement_facts(st, v))
     return statements, facts
 
 
-def _statement_facts(st: Statement) -> Iterable[Fact]:
-    if st.topic not in STATEMENT_FACTS:
+def _statement_facts(st: Statement, v: Vocab) -> Iterable[Fact]:
+    if st.topic not in v.statement_facts:
         return
-    topic, prefix = STATEMENT_FACTS[st.topic]
+    topic, prefix = v.statement_facts[st.topic]
     for suffix, value, unit in (
         ("amount", st.amount, "万元"),
         ("change", st.change, "万元"),
@@ -543,23 +367,23 @@ def _statement_facts(st: Statement) -> Iterable[Fact]:
             yield Fact(topic, item, value, unit, st.sentence, st.line)
 
 
-def _facts(para: Paragraph) -> Iterable[Fact]:
+def _facts(para: Paragraph, v: Vocab) -> Iterable[Fact]:
     text = para.text
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group().translate(_BRACKETS)
         if not sentence:
             continue
-        planned = bool(_PLANNED.search(sentence))
-        hot = {t for t, trig in FACT_TRIGGERS.items() if trig.search(sentence)}
+        planned = bool(v.planned.search(sentence))
+        hot = {t for t, trig in v.fact_triggers.items() if trig.search(sentence)}
         if not hot:
             continue
-        for topic, item, unit, pat in FACTS:
+        for topic, item, unit, pat in v.facts:
             if topic not in hot:
                 continue
             for m in pat.finditer(sentence):
                 name = item
                 if topic == "assets" and planned:
-                    if item not in _PLANNED_ITEMS and not item.startswith("vehicles."):
+                    if item not in v.planned_items and not item.startswith("vehicles."):
                         continue
                     name = f"planned_{item}"
                 yield Fact(
@@ -567,10 +391,10 @@ def _facts(para: Paragraph) -> Iterable[Fact]:
                 )
 
 
-def names_from(amounts: Iterable) -> dict[str, str]:
+def names_from(amounts: Iterable) -> Names:
     """code → printed name from table `Amount`s (function codes only), for `extract(names=)`."""
     names: dict[str, str] = {}
     for a in amounts:  # the first printing wins: later tables may decorate the name (项目名称)
         if a.code and a.code.isdigit():
             names.setdefault(a.code, a.name)
-    return names
+    return Names(names)

@@ -8,43 +8,31 @@ then `staffing` is empty, which is not an error.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from ..catalog.templates import Template
 from ..model import Profile, Staffing
 from ..reader.lines import Line
-from .prose import Paragraph, part_paragraphs
-
-#: Section headings of the 概况 part → field.
-SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("functions", re.compile(r"主要职能|职能职责|部门职责")),
-    ("institutions", re.compile(r"机构设置|人员情况")),
-)
-
-#: Staffing categories: (category as in `Staffing.category`, pattern with `n` and optional
-#: `dir`/`d` for the stated increase or decrease).
-STAFFING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (c, re.compile(p))
-    for c, p in (
-        ("编制数", r"编制(?:人)?数(?:为)?(?P<n>\d+)(?:人|名)?"),
-        ("实有人数", r"实有(?:人数|人员)(?:为)?(?P<n>\d+)(?:人|名)?"),
-        ("在职", r"在职(?:人员)?(?P<n>\d+)[人名][，,]?(?:(?P<dir>增加|减少)(?P<d>\d+)[人名])?"),
-        (
-            "退休",
-            r"(?<!离)退休(?:人员)?(?P<n>\d+)[人名][，,]?(?:(?P<dir>增加|减少)(?P<d>\d+)[人名])?",
-        ),
-        ("离休", r"离休(?:人员)?(?P<n>\d+)[人名][，,]?(?:(?P<dir>增加|减少)(?P<d>\d+)[人名])?"),
-    )
-)
-_STAFF_SENTENCE = re.compile(r"编制(?:人)?数|实有人数")
+from .prose import Paragraph, Prose, as_prose
 
 
-def _staffing(paras: list[Paragraph]) -> tuple[list[Staffing], set[int]]:
+@cache
+def _vocab(tpl: Template):
+    p = tpl.section("profile")
+    sections = tuple((k, re.compile(v)) for k, v in p["sections"])
+    staffing = tuple((c, re.compile(v)) for c, v in p["staffing"])
+    return sections, staffing, re.compile(p["staffing_sentence"])
+
+
+def _staffing(paras: list[Paragraph], tpl: Template) -> tuple[list[Staffing], set[int]]:
+    _, staffing, sentence = _vocab(tpl)
     out: list[Staffing] = []
     used: set[int] = set()
     for i, para in enumerate(paras):
-        if not _STAFF_SENTENCE.search(para.text):
+        if not sentence.search(para.text):
             continue
         used.add(i)
-        for category, pat in STAFFING:
+        for category, pat in staffing:
             m = pat.search(para.text)
             if not m:
                 continue
@@ -55,16 +43,18 @@ def _staffing(paras: list[Paragraph]) -> tuple[list[Staffing], set[int]]:
     return out, used
 
 
-def extract(lines: list[Line]) -> Profile:
+def extract(lines: Prose | list[Line], tpl: Template | None = None) -> Profile:
     """Functions, institutions and staffing from the 概况 part (None / empty when absent)."""
+    text = as_prose(lines, tpl)
+    sections = _vocab(text.tpl)[0]
     fields: dict[str, list[str]] = {"functions": [], "institutions": []}
     current: str | None = None
-    paras = [p for p in part_paragraphs(lines, "profile")]
-    staffing, used = _staffing(paras)
+    paras = list(text.paragraphs("profile"))
+    staffing, used = _staffing(paras, text.tpl)
     seen: set[str] = set()
     for i, para in enumerate(paras):
         if para.heading:
-            current = next((k for k, pat in SECTIONS if pat.search(para.text)), current)
+            current = next((k for k, pat in sections if pat.search(para.text)), current)
             continue
         if current is None or i in used or para.text in seen:  # PDFs may print a page twice
             continue

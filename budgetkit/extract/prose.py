@@ -10,27 +10,21 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from ..catalog.templates import Template, template
 from ..reader.lines import Line
 
 _CN = "一二三四五六七八九十"
-#: Part headings: (part, pattern, strong). A strong heading ("第三部分 …") is only ended by
-#: another strong heading or 名词解释; weak ones (Shanghai) by any part heading.
-PART_HEADINGS: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
-    (k, re.compile(p), s)
-    for k, p, s in (
-        ("profile", rf"^第[{_CN}]+部分.*概况$", True),
-        ("tables", rf"^第[{_CN}]+部分.*表$", True),
-        ("narrative", rf"^第[{_CN}]+部分.*说明$", True),
-        ("glossary", rf"^第[{_CN}]+部分.*名词解释$", True),
-        ("other", rf"^第[{_CN}]+部分", True),
-        ("profile", rf"^([{_CN}]+、)?.{{0,30}}(主要职能|机构设置(及人员情况)?)$", False),
-        ("glossary", rf"^([{_CN}]+、)?名词解释$", False),
-        ("narrative", r"^.{0,20}预算编制说明$|^其他相关情况说明$|^.{0,40}经费情况说明$", False),
-        ("tables", r"^.{0,40}(总表|预算表|情况表|明细表)$", False),
-    )
-)
+
+
+@cache
+def _part_headings(tpl: Template) -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+    """Part headings of the template: (part, pattern, strong). A strong heading ("第三部分 …")
+    is only ended by another strong heading or 名词解释; weak ones (上海) by any part heading."""
+    return tuple((k, re.compile(p), bool(st)) for k, p, st in tpl.section("prose")["parts"])
+
+
 _TOC = re.compile(r"^目\s*录$")
 
 _MARKER = re.compile(
@@ -79,10 +73,10 @@ class Paragraph:
         self.text += text
 
 
-def _part_of(text: str) -> tuple[str, bool] | None:
+def _part_of(text: str, tpl: Template) -> tuple[str, bool] | None:
     if len(text) > 60 or text.endswith("。"):
         return None
-    for part, pat, strong in PART_HEADINGS:
+    for part, pat, strong in _part_headings(tpl):
         if pat.search(text):
             return part, strong
     return None
@@ -100,21 +94,7 @@ def is_heading(text: str) -> bool:
     )
 
 
-_last_parts: tuple[object, int, list] = (None, 0, [])
-
-
-def parts(lines: list[Line]) -> list[tuple[str, Line, list[Line]]]:
-    """`_parts`, remembered for the last list of lines (narrative, profile and glossary all
-    ask for the same document's parts)."""
-    global _last_parts
-    if _last_parts[0] is lines and _last_parts[1] == len(lines):
-        return _last_parts[2]
-    result = _parts(lines)
-    _last_parts = (lines, len(lines), result)
-    return result
-
-
-def _parts(lines: Iterable[Line]) -> list[tuple[str, Line, list[Line]]]:
+def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Line]]]:
     """Split a document's lines into parts: (part, heading line, body lines).
 
     part is "profile", "tables", "narrative", "glossary" or "other". The table of contents
@@ -147,7 +127,7 @@ def _parts(lines: Iterable[Line]) -> list[tuple[str, Line, list[Line]]]:
             else:
                 continue
         if not line.is_row:
-            found = _part_of(text)
+            found = _part_of(text, tpl)
             if found and (found[1] or not strong):
                 strong = found[1]
                 out.append((found[0], line, []))
@@ -192,11 +172,34 @@ def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
     return out
 
 
-def part_paragraphs(lines: Iterable[Line], part: str) -> list[Paragraph]:
-    """All paragraphs of the parts named `part`, each part's heading first."""
-    out: list[Paragraph] = []
-    for name, head, body in parts(lines):
-        if name == part:
-            out.append(Paragraph(norm(head.text), [head], [0], True, name, is_part=True))
-            out.extend(paragraphs(body, name))
-    return out
+class Prose:
+    """A document's prose split into parts once; each part's paragraphs joined once (the
+    narrative, profile and glossary extractors all read them)."""
+
+    def __init__(self, lines: Iterable[Line], tpl: Template | None = None):
+        self.tpl = tpl or template()
+        self.lines = list(lines)
+        self.parts = parts(self.lines, self.tpl)
+        self._paragraphs: dict[str, list[Paragraph]] = {}
+
+    def paragraphs(self, part: str) -> list[Paragraph]:
+        """All paragraphs of the parts named `part`, each part's heading first."""
+        if part not in self._paragraphs:
+            out: list[Paragraph] = []
+            for name, head, body in self.parts:
+                if name == part:
+                    out.append(Paragraph(norm(head.text), [head], [0], True, name, is_part=True))
+                    out.extend(paragraphs(body, name))
+            self._paragraphs[part] = out
+        return self._paragraphs[part]
+
+
+def as_prose(lines: Prose | Iterable[Line], tpl: Template | None = None) -> Prose:
+    return lines if isinstance(lines, Prose) else Prose(lines, tpl)
+
+
+def part_paragraphs(
+    lines: Prose | Iterable[Line], part: str, tpl: Template | None = None
+) -> list[Paragraph]:
+    """All paragraphs of the parts named `part` (see `Prose.paragraphs`)."""
+    return as_prose(lines, tpl).paragraphs(part)

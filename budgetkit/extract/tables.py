@@ -9,7 +9,7 @@ columns that mean nothing known are reported, not guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..catalog import catalog
@@ -20,7 +20,7 @@ from ..layout import Block
 from ..model import Amount, Finding, TableInfo, Unreadable
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code
-from .columns import ROW_ROLES, Column, columns_of
+from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
 from .labels import norm_label, row_item
 
 _UNIT_SUFFIX = ("（本级）", "本级")
@@ -89,7 +89,12 @@ class _Reader:
         self.table = block.table or ""
         width = max((len(b.cells) for b in block.body), default=0)
         width = max(width, max((len(h.cells) for h in block.header), default=0))
-        self.cols = columns_of(block, width, tpl, kind=kind, year=year)
+        self.cols = _text_columns(columns_of(block, width, tpl, kind=kind, year=year), block)
+        self.kind, self.year = kind, year
+        self.item_rank: dict[str, int] = {}  # items printed as columns: one row each, in order
+        for c in self.cols:
+            if c.item:
+                self.item_rank.setdefault(c.item, len(self.item_rank))
         self.findings: list[Finding] = []
         self.amounts: list[Amount] = []
         self.unreadable: list[Unreadable] = []  # cells of measure columns that are not numbers
@@ -131,12 +136,17 @@ class _Reader:
                 if code:
                     last_code[k] = code
                 item = None if code else row_item(label, self.tpl)
+                scope = None
+                if not code and item is None:
+                    scope = row_scope(label, self.table, self.tpl, kind=self.kind, year=self.year)
                 if is_unit_row and item != "total":
                     item = "total"
                 if item == "total" and not is_unit_row and not code:
                     has_total_row = True
                 org = current_org
                 row_amounts = self._cells(line, seg, sides[k], code, label, item, project, row_no)
+                if scope:
+                    row_amounts = self._rescoped(row_amounts, scope)
                 if is_unit_row:
                     org = _Org(unit_name, bi)
                     orgs.append(org)
@@ -183,15 +193,19 @@ class _Reader:
         out: list[Amount] = []
         for c in seg:
             text = c.index < len(line.cells) and line.cells[c.index] or ""
-            if not text or c.role in ("code", "name", "project_name", "unit_name", "unit_code"):
+            if not text or c.role in ROW_ROLES:
                 continue
-            if c.role in ("skip", "subset"):
-                continue
+            ratio = c.role is not None and _is_ratio(c.role)
             try:
-                value = parse_amount(text, f"{self.source}:{line.where()}")
+                value = parse_amount(
+                    text.strip().removesuffix("%") if ratio else text,
+                    f"{self.source}:{line.where()}",
+                )
             except MalformedNumber:
                 if c.role is not None:  # never a figure, and never a blank (0) either
-                    item_, row = (c.item, row_no + c.index) if c.item else (item, row_no)
+                    item_, row = (
+                        (c.item, row_no + self.item_rank[c.item]) if c.item else (item, row_no)
+                    )
                     self.unreadable.append(
                         Unreadable(
                             self.table, side, row, item_, c.role, code, label, self.unit, text,
@@ -217,22 +231,31 @@ class _Reader:
             if c.item:  # an item printed as a column: one row per item, named by the item
                 row_item_ = c.item
                 name = catalog().items.get(c.item, {}).get("zh", c.label)
-                row = row_no + c.index
+                row = row_no + self.item_rank[c.item]
             out.append(
                 Amount(
                     table=self.table,
                     code=code,
                     name=name,
                     measure=measure,
-                    value=to_wan(value, self.unit),
+                    value=value if ratio else to_wan(value, self.unit),
                     printed=text,
-                    unit=self.unit,
+                    unit="%" if ratio else self.unit,
                     line=line,
                     side=side,
                     row=row,
                     item=row_item_,
                 )
             )
+        return out
+
+    def _rescoped(self, amounts: list[Amount], atoms: list[str]) -> list[Amount]:
+        """A row whose label qualifies its figures (2025年, 增减变化金额)."""
+        out = []
+        for a in amounts:
+            m = rescope(a.measure, atoms, self.tpl, self.kind)
+            if m is not None:
+                out.append(replace(a, measure=m))
         return out
 
     def _unknown_column(self, line, c: Column, code, label, text) -> None:
@@ -259,6 +282,30 @@ class _Reader:
         )  # fmt: skip
 
 
+def _text_columns(cols: list[Column], block: Block) -> list[Column]:
+    """A column whose header means nothing known but whose cells are mostly words (采购类别:
+    A-货物, 指导性目录) labels its rows: it is the row name when the table has none, else text
+    that is not a figure. A column of numbers stays unknown (reported, not read)."""
+    has_name = any(c.role == "name" for c in cols)
+    out = []
+    for c in cols:
+        if c.role is None:
+            cells = [ln.cells[c.index] for ln in block.body if c.index < len(ln.cells)]
+            cells = [x for x in cells if x]
+            words = sum(1 for x in cells if not looks_like_amount(x.strip().removesuffix("%")))
+            if cells and words * 2 >= len(cells):
+                role = "text" if has_name else "name"
+                has_name = True
+                c = Column(c.index, c.label, role, c.item)
+        out.append(c)
+    return out
+
+
+def _is_ratio(measure: str) -> bool:
+    """A percentage column (增减%, 完成预算%): printed as a percent, not money."""
+    return "pct" in measure.rpartition(".")[0]
+
+
 def _sums_to(first: _Org, rest: list[_Org]) -> bool:
     """The first unit row equals the sum of the other unit rows in every column it prints."""
     tot = {a.measure: a.value for a in first.amounts if a.code is None}
@@ -275,8 +322,6 @@ def _sums_to(first: _Org, rest: list[_Org]) -> bool:
 
 
 def _with_org(a: Amount, org: str) -> Amount:
-    from dataclasses import replace
-
     return replace(a, org=org)
 
 
@@ -345,6 +390,6 @@ def _cells(block: Block, cols: list[Column]) -> int:
     n = 0
     for line in block.body:
         for j, c in enumerate(line.cells):
-            if j in values and c and looks_like_amount(c):
+            if j in values and c and looks_like_amount(c.strip().removesuffix("%")):
                 n += 1
     return n

@@ -7,17 +7,22 @@ Layout of `budgetkit parse … --out DIR`:
     DIR/<doc>/meta.json           metadata; records.json holds every record exactly
     DIR/<doc>/<table>.csv|.parquet  canonical tables, amounts, statements, targets, findings…
 
-Writing is atomic per output folder: everything goes to a temporary sibling that replaces
-the old folder only when complete, so a crash never leaves a partial folder that looks done.
+`<doc>` comes from `budgetkit.outputs.output_names`: safe, inside DIR, distinct per input.
+Writing is atomic per document folder (a temporary sibling replaces the old folder only when
+complete) and for datapackage.json. Memory does not grow with the number of documents: each
+is written and dropped, and the package's resources are spilled to a temporary file.
+Column types come from data/fields.toml (`store.schema`), the same for every document.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,20 +31,24 @@ from .. import __version__, model
 from ..catalog import catalog
 from ..catalog.fields import fields as fields_of
 from ..errors import StoreError
+from ..outputs import output_names, path_hash, safe_stem
 from ..reader.lines import Line
-
-#: Frictionless type of each fields.toml type (money stays exact text in CSV: "number").
-_FRICTIONLESS = {
-    "decimal": "number",
-    "number": "number",
-    "integer": "integer",
-    "boolean": "boolean",
-}
+from . import schema
+from .rows import DOCUMENT_VIEWS, view_data, wide_tables
 
 
 def doc_id(meta: model.Meta) -> str:
-    """Folder name of a document: the source file's stem, made filesystem-safe."""
-    return re.sub(r"[\\/:*?\"<>|\s]+", "_", Path(meta.source).stem) or "document"
+    """Folder name of a document written alone: the source file's safe stem."""
+    return safe_stem(meta.source)
+
+
+def resource_name(folder: str, table: str) -> str:
+    """A Frictionless resource name (`^[-a-z0-9._/]+$`) for a document's table: the folder
+    name when it is plain ASCII, else a hash of it (the folder is in the resource's title)."""
+    slug = re.sub(r"[^a-z0-9.-]+", "-", folder.lower()).strip("-.")
+    if not slug or not folder.isascii():
+        slug = f"{slug[:40].strip('-.') + '-' if slug else ''}doc-{path_hash(folder, 10)}"
+    return f"{slug}-{table.replace('_', '-')}"
 
 
 # -- exact JSON codec of the records --------------------------------------------------------
@@ -58,13 +67,24 @@ def _enc(obj):
     return obj
 
 
+def _record_class(name: str):
+    """A record type by name: only those of the model (and the layout's 目录 entries), never
+    an arbitrary class named in a file."""
+    from ..layout import blocks
+
+    cls = getattr(model, name, None) or getattr(blocks, name, None)
+    if cls is None or not is_dataclass(cls):
+        raise TypeError(f"unknown record type {name!r}")
+    return cls
+
+
 def _dec(obj):
     if isinstance(obj, dict):
         if "$d" in obj:
             return Decimal(obj["$d"])
         if "$line" in obj:
             return Line((), obj["$line"][0], obj["$line"][1])
-        cls = getattr(model, obj["$t"])
+        cls = _record_class(obj["$t"])
         args = {k: _dec(v) for k, v in obj.items() if k != "$t"}
         for f in fields(cls):  # tuples were written as lists
             if isinstance(args.get(f.name), list) and "tuple" in str(f.type):
@@ -75,113 +95,165 @@ def _dec(obj):
     return obj
 
 
-# -- writing -------------------------------------------------------------------------------
-def _schema(df) -> dict:
-    cat = catalog()
-    declared = fields_of().fields
-    out = []
-    for col in df.columns:
-        f = declared.get(col)
-        if col in cat.measures:
-            typ, title = "number", cat.measures[col]["zh"]
-        else:
-            typ, title = _FRICTIONLESS.get(f.type, "string") if f else "string", f.zh if f else None
-        out.append({"name": col, "type": typ, **({"title": title} if title else {})})
-    return {"fields": out}
+# -- writing one document --------------------------------------------------------------------
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
 
 
-def _frames(doc) -> dict[str, tuple[object, str]]:
-    cat = catalog()
-    frames = {
-        f"table_{t}": (doc.table(t), f"{cat.tables[t].zh} ({cat.tables[t].en}), 万元")
-        for t in dict.fromkeys(i.table for i in doc.parsed.tables if i.table)
-    }
-    for name, v in fields_of().views.items():
-        frames[name] = (doc.check() if name == "findings" else getattr(doc, name), v.description)
-    return frames
-
-
-def _write_doc(doc, folder: Path) -> list[dict]:
-    """Write one document's files into `folder` (which exists and is empty)."""
-    import pyarrow as pa
+def _write_table(folder: Path, name: str, cols, data: dict[str, list]) -> None:
     import pyarrow.parquet as pq
 
+    table = schema.arrow_table(cols, data)  # checks every decimal fits its declared type
+    with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([c.name for c in cols])
+        w.writerows(zip(*([_cell(v) for v in data[c.name]] for c in cols), strict=True))
+    pq.write_table(table, folder / f"{name}.parquet")
+
+
+def _frames(parsed, findings) -> list[tuple[str, tuple, dict, str]]:
+    """(file name, columns, column lists, description) of every table written per document."""
+    cat = catalog()
+    out = []
+    for tid, (measures, data) in wide_tables(parsed).items():
+        desc = f"{cat.tables[tid].zh} ({cat.tables[tid].en}), 万元"
+        out.append((f"table_{tid}", schema.wide_columns(measures), data, desc))
+    views = fields_of().views
+    for v in DOCUMENT_VIEWS:
+        out.append((v, schema.columns_of(v), view_data(parsed, v, findings), views[v].description))
+    return out
+
+
+def write_document(parsed, findings, folder: Path, name: str) -> list[dict]:
+    """Write one document's files into `folder` (which exists and is empty); returns its
+    datapackage resources with paths under `name/`."""
     resources = []
-    for name, (df, desc) in _frames(doc).items():
-        df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
-        table = pa.Table.from_pandas(
-            df.astype(
-                {
-                    c: "string"
-                    for c in df.columns
-                    if df[c].dtype == object and not _decimal_col(df[c])
-                }
-            ),
-            preserve_index=False,
-        )
-        pq.write_table(table, folder / f"{name}.parquet")
+    for fname, cols, data, desc in _frames(parsed, findings):
+        _write_table(folder, fname, cols, data)
         resources.append(
             {
-                "name": f"{doc_id(doc.meta)}-{name}".lower().replace("_", "-"),
-                "path": f"{folder.name}/{name}.csv",
+                "name": resource_name(name, fname),
+                "title": f"{name} · {fname}",
+                "profile": "tabular-data-resource",
+                "path": f"{name}/{fname}.csv",
                 "format": "csv",
+                "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "description": desc,
-                "schema": _schema(df),
+                "schema": schema.frictionless_schema(cols),
             }
         )
-    meta = {f.name: getattr(doc.meta, f.name) for f in fields(doc.meta)}
+    meta = {f.name: getattr(parsed.meta, f.name) for f in fields(parsed.meta)}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
     (folder / "records.json").write_text(
-        json.dumps({"budgetkit": __version__, "parsed": _enc(doc.parsed)}, ensure_ascii=False),
+        json.dumps({"budgetkit": __version__, "parsed": _enc(parsed)}, ensure_ascii=False),
         "utf-8",
     )
     return resources
 
 
-def _decimal_col(s) -> bool:
-    v = s.dropna()
-    return len(v) > 0 and all(isinstance(x, Decimal) for x in v)
-
-
-def _replace_atomically(tmp: Path, dest: Path) -> None:
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+def replace_atomically(tmp: Path, dest: Path) -> None:
+    """Put the complete folder `tmp` at `dest`, replacing what was there."""
+    if dest.is_dir() and not dest.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        old.rmdir()
         dest.rename(old)
         tmp.rename(dest)
-        shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)
     else:
+        if dest.exists() or dest.is_symlink():
+            dest.unlink()
         tmp.rename(dest)
 
 
-def write(docs: list, out: str | Path) -> Path:
-    """Write documents into `out` (created if needed); returns the datapackage path."""
+def write_one(parsed, findings, out: Path, name: str) -> list[dict]:
+    """Write a document as `out/name/` atomically; returns its resources."""
+    if not name or name.startswith(".") or "/" in name or "\\" in name:
+        raise StoreError(f"{name!r}: not a safe output name")
+    dest = out / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
+    try:
+        resources = write_document(parsed, findings, tmp, name)
+        replace_atomically(tmp, dest)
+        return resources
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- the package -----------------------------------------------------------------------------
+class Package:
+    """datapackage.json written at the end from resources spilled to a temporary file, so
+    holding the list costs nothing per document."""
+
+    def __init__(self, out: Path, name: str = "budgetkit-parse"):
+        self.out = out
+        self.name = name
+        fd, self._spill = tempfile.mkstemp(prefix=".resources.", dir=out)
+        self._f = os.fdopen(fd, "w", encoding="utf-8")
+        self.count = 0
+
+    def add(self, resources: Iterable[dict]) -> None:
+        for r in resources:
+            self._f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            self.count += 1
+
+    def close(self) -> Path:
+        self._f.close()
+        pkg = self.out / "datapackage.json"
+        fd, tmpname = tempfile.mkstemp(prefix=".datapackage.", dir=self.out)
+        try:
+            with (
+                os.fdopen(fd, "w", encoding="utf-8") as f,
+                open(self._spill, encoding="utf-8") as s,
+            ):
+                head = {
+                    "profile": "tabular-data-package",
+                    "name": self.name,
+                    "budgetkit": __version__,
+                }
+                f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "resources": [')
+                for i, line in enumerate(s):
+                    f.write(("," if i else "") + "\n  " + line.rstrip("\n"))
+                f.write("\n ]\n}\n")
+            os.replace(tmpname, pkg)
+        finally:
+            for p in (tmpname, self._spill):
+                if os.path.exists(p):
+                    os.unlink(p)
+        return pkg
+
+    def abandon(self) -> None:
+        self._f.close()
+        if os.path.exists(self._spill):
+            os.unlink(self._spill)
+
+
+def write(docs, out: str | Path, names: dict[str, str] | None = None) -> Path:
+    """Write documents into `out` (created if needed); returns the datapackage path.
+
+    Folder names come from `output_names` of the documents' sources unless `names` (source →
+    name) is given."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    resources = []
-    for doc in docs:
-        dest = out / doc_id(doc.meta)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=out))
-        try:
-            resources += _write_doc(doc, tmp)
-            for r in resources:
-                r["path"] = r["path"].replace(tmp.name, dest.name)
-            _replace_atomically(tmp, dest)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
-    package = {
-        "profile": "tabular-data-package",
-        "name": "budgetkit-parse",
-        "budgetkit": __version__,
-        "resources": resources,
-    }
-    pkg = out / "datapackage.json"
-    fd, tmpname = tempfile.mkstemp(prefix=".datapackage.", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(package, f, ensure_ascii=False, indent=1)
-    os.replace(tmpname, pkg)
-    return pkg
+    docs = list(docs) if names is None else docs
+    if names is None:
+        names = output_names(d.meta.source for d in docs)
+    package = Package(out)
+    try:
+        for doc in docs:
+            name = names[str(doc.meta.source)]
+            package.add(write_one(doc.parsed, doc.findings(), out, name))
+    except BaseException:
+        package.abandon()
+        raise
+    return package.close()
 
 
 # -- loading -------------------------------------------------------------------------------

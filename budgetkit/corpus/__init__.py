@@ -1,0 +1,40 @@
+"""Corpus: many departments and years as one dataset (Parquet + DuckDB).
+
+    budgetkit corpus build data/ --out corpus/      # incremental, parallel, atomic
+    budgetkit corpus query corpus/ "SELECT …"
+
+    import budgetkit.corpus
+    c = budgetkit.corpus.open("corpus/")            # DataFrames and a DuckDB connection
+
+Modules: sources (files → documents), part (one document → its rows), build (cache,
+generations, atomic switch), dataset (reading), departments (one key per department),
+scheduler (local pool or Dask), tables (columns from data/fields.toml).
+"""
+
+from __future__ import annotations
+
+__all__ = ["build", "open", "Corpus", "TABLES"]
+
+from .tables import TABLES
+
+
+def build(paths, out, jobs=None, address=None, progress=None):
+    """Build or update the corpus in `out` (see `corpus.build.build`)."""
+    from .build import build as _build
+
+    return _build(paths, out, jobs=jobs, address=address, progress=progress)
+
+
+def open(path):  # noqa: A001
+    """The corpus in `path`: `.documents`, `.amounts`, … DataFrames, `.sql()`, `.connection`."""
+    from .dataset import open as _open
+
+    return _open(path)
+
+
+def __getattr__(name):
+    if name == "Corpus":
+        from .dataset import Corpus
+
+        return Corpus
+    raise AttributeError(name)

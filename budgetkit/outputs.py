@@ -1,0 +1,74 @@
+"""Output names: each input file → a safe, distinct, stable name inside an output folder.
+
+File names are untrusted (issue 12): `..txt` has the stem `.`, `...txt` the stem `..`, and
+`d1/doc.txt`, `d2/doc.txt`, `doc.pdf` share the stem `doc`. A name from `output_names` is
+never empty, never starts with a dot, holds no path separator or control character, and two
+distinct inputs of one batch never get the same name: names that would collide get a suffix
+made from a hash of the file's resolved path (stable from run to run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+#: Characters never kept in a name: path separators, Windows-reserved, controls, whitespace.
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\s\x00-\x1f\x7f]+")
+MAX_LEN = 120  # bytes are what file systems limit; 120 CJK characters stay under 255 bytes
+
+
+def safe_stem(path: str | Path) -> str:
+    """The file's stem made safe for a folder or file name (no dots first, never empty)."""
+    stem = Path(str(path)).name
+    suffix = Path(stem).suffix
+    if suffix and stem != suffix:
+        stem = stem[: -len(suffix)]
+    stem = unicodedata.normalize("NFC", stem)
+    stem = _UNSAFE.sub("_", stem).lstrip(".").strip("_")[:MAX_LEN]
+    return stem or "document"
+
+
+def resolved(path: str | Path) -> str:
+    """The absolute, symlink-free path (just absolute when it cannot be resolved)."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, ValueError):
+        return os.path.abspath(str(path).replace("\x00", "\\0"))
+
+
+def path_hash(path: str | Path, n: int = 8) -> str:
+    """A short hash of the file's resolved path: the same file gives the same suffix."""
+    digest = hashlib.sha256(resolved(path).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:n]
+
+
+def _suffix(path: str) -> str:
+    return _UNSAFE.sub("_", Path(path).suffix.lstrip(".").casefold()) or "none"
+
+
+def output_names(paths) -> dict[str, str]:
+    """Input path (as given) → a safe name, distinct across the batch.
+
+    A name used by one input only is its safe stem. Inputs sharing a stem (case-insensitively,
+    for case-insensitive file systems) that differ by suffix get `stem-pdf`, `stem-txt`;
+    otherwise each gets `stem-<hash of the resolved path>`. The same path given twice maps to
+    one name.
+    """
+    paths = list(dict.fromkeys(str(p) for p in paths))
+    stems = {p: safe_stem(p) for p in paths}
+    by_stem: dict[str, set[str]] = {}
+    for p in paths:
+        by_stem.setdefault(stems[p].casefold(), set()).add(resolved(p))
+    names = {}
+    for p in paths:
+        group = by_stem[stems[p].casefold()]
+        if len(group) == 1:
+            names[p] = stems[p]
+        elif len({Path(g).suffix.casefold() for g in group}) == len(group):
+            names[p] = f"{stems[p]}-{_suffix(p)}"
+        else:
+            names[p] = f"{stems[p]}-{path_hash(p)}"
+    return names
