@@ -129,3 +129,13 @@ def test_huge_but_valid_amounts_are_exact(mutate, cli):
     fig = next(f for f in doc.figures() if f.key == "three_public_total")
     assert fig.value == Decimal(big)
     assert json.loads(cli("summary", path, "--json")[1])["three_public_total"] == big
+
+
+def test_unreadable_cells_survive_parse_and_load(mutate, tmp_path, cli):
+    import budgetkit
+
+    code, _, err = cli("parse", _malformed(mutate, "4 96"), "--out", tmp_path / "out")
+    assert code == 0, err
+    (doc,) = budgetkit.load(tmp_path / "out")
+    assert [u.printed for u in doc.parsed.unreadable] == ["4 96"]
+    assert doc.summary()["three_public_total"] is None
