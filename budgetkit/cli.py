@@ -1,14 +1,16 @@
 """Command line: the same powers as the library, for one file or many.
 
-    budgetkit summary PATH [--json]       key figures (万元, exact)
-    budgetkit check PATH [--json]         every identity; exit 1 on any error finding
-    budgetkit amounts PATH [--format csv|json]   the long table of all amounts
+    budgetkit summary PATH... [--json]      key figures (万元, exact), one document after another
+    budgetkit check PATH... [--json] [--min-severity S]   every identity; exit 1 on an error
+    budgetkit amounts PATH [--format csv|json] [--output FILE]   the long table of all amounts
+    budgetkit export PATH... --xlsx FILE    an Excel workbook: tables, findings, provenance
     budgetkit parse PATH... --out DIR [--jobs N]   CSV + Parquet + datapackage.json
     budgetkit corpus build PATH... --out DIR       every document as one dataset (Parquet + DuckDB)
     budgetkit corpus query DIR "SQL"               SQL over a corpus
-    budgetkit report PATH... --out DIR    notebook reports (HTML) and an index
+    budgetkit report PATH... --out DIR      notebook reports (HTML) and an index
 
-Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read.
+Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read or written; with
+several documents, the worst of them (each bad file is reported and the others still run).
 Heavy libraries (pandas, papermill, altair) are imported only by the commands that need them.
 """
 
@@ -16,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import sys
+import unicodedata
 from dataclasses import asdict
 
 from . import __version__
@@ -26,6 +30,58 @@ from .errors import BudgetkitError
 from .money import fmt_wan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+SEVERITIES = ("info", "warning", "error")  # in increasing order
+
+
+def shown(text: object) -> str:
+    """Text from a file name or a document made safe for one terminal line: control, format
+    (bidi, zero-width) and line-separator characters are printed as escapes (\\n, \\u202e),
+    so a name cannot break the line, reorder it or hide characters."""
+    out = []
+    for c in str(text):
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(c.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _error_line(path: str, exc: BaseException) -> str:
+    """`budgetkit: <file>: <reason>` on one line (the reason names the file only once)."""
+    msg = str(exc)
+    if not msg.startswith(str(path)):
+        msg = f"{path}: {msg}"
+    return f"budgetkit: {shown(msg)}"
+
+
+def each_document(paths: list[str], run) -> int:
+    """`run(path) -> exit status` for every path, in order; an unreadable file is reported on
+    stderr and the others still run. Returns the worst exit status."""
+    status = EXIT_OK
+    for path in paths:
+        try:
+            status = max(status, run(path))
+        except BudgetkitError as exc:
+            print(_error_line(path, exc), file=sys.stderr)
+            status = EXIT_UNREADABLE
+        except (BrokenPipeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # one document's bug does not stop the batch
+            if os.environ.get("BUDGETKIT_DEBUG"):
+                raise
+            print(
+                _error_line(
+                    path,
+                    RuntimeError(
+                        f"internal error ({type(exc).__name__}: {exc}); "
+                        "rerun with BUDGETKIT_DEBUG=1 and report it"
+                    ),
+                ),
+                file=sys.stderr,
+            )
+            status = EXIT_UNREADABLE
+        sys.stdout.flush()
+    return status
 
 
 def _parse(path):
@@ -50,47 +106,53 @@ def cmd_summary(args) -> int:
     from .catalog.fields import fields
     from .document import Document
 
-    doc = Document(_parse(args.path))
-    out = doc.summary()
-    if args.json:
-        print(json.dumps(out, ensure_ascii=False))
+    def one(path: str) -> int:
+        doc = Document(_parse(path))
+        out = doc.summary()
+        if args.json:  # one JSON object per line (JSON Lines), naming its file
+            print(json.dumps({"file": path, **out}, ensure_ascii=False))
+            return EXIT_OK
+        m = doc.meta
+        kind = "预算" if m.kind == "budget" else "决算"
+        print(shown(f"{path}: {m.department}  {m.year} 年{kind}  (表格单位：{m.unit_as_printed})"))
+        for key, spec in fields().figures.items():
+            v = out[key]
+            print(f"  {spec.zh:<12}{(v + ' 万元') if v is not None else '—':>20}")
+        for w in out["warnings"]:
+            print(shown(f"  ! {fields().figures[w['figure']].zh}: {w['reason']}"))
         return EXIT_OK
-    m = doc.meta
-    print(
-        f"{m.department}  {m.year} 年{'预算' if m.kind == 'budget' else '决算'}  (表格单位：{m.unit_as_printed})"
-    )
-    for key, spec in fields().figures.items():
-        v = out[key]
-        print(f"  {spec.zh:<12}{(v + ' 万元') if v is not None else '—':>20}")
-    for w in out["warnings"]:
-        print(f"  ! {fields().figures[w['figure']].zh}: {w['reason']}")
-    return EXIT_OK
+
+    return each_document(args.paths, one)
 
 
 def cmd_check(args) -> int:
     from .check import run_checks
 
-    parsed = _parse(args.path)
-    found = run_checks(parsed)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "document": _meta_json(parsed.meta),
-                    "findings": [{**asdict(f), "location": f.location} for f in found],
-                },
-                ensure_ascii=False,
-                indent=1,
+    least = SEVERITIES.index(args.min_severity)
+
+    def one(path: str) -> int:
+        parsed = _parse(path)
+        found = run_checks(parsed)
+        listed = [f for f in found if SEVERITIES.index(f.severity) >= least]
+        if args.json:  # one JSON object per line (JSON Lines)
+            doc = {
+                "document": _meta_json(parsed.meta),
+                "findings": [{**asdict(f), "location": f.location} for f in listed],
+            }
+            print(json.dumps(doc, ensure_ascii=False))
+        else:
+            counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
+            print(
+                shown(
+                    f"{parsed.meta.source}: {counts['error']} error, {counts['warning']} warning, "
+                    f"{counts['info']} info"
+                )
             )
-        )
-    else:
-        counts = {s: sum(f.severity == s for f in found) for s in ("error", "warning", "info")}
-        print(
-            f"{parsed.meta.source}: {counts['error']} error, {counts['warning']} warning, {counts['info']} info"
-        )
-        for f in found:
-            print(f"  [{f.severity}] {f.rule}  {f.message}  ({f.location})")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in found) else EXIT_OK
+            for f in listed:
+                print(shown(f"  [{f.severity}] {f.rule}  {f.message}  ({f.location})"))
+        return EXIT_FINDINGS if any(f.severity == "error" for f in found) else EXIT_OK
+
+    return each_document(args.paths, one)
 
 
 def cmd_amounts(args) -> int:
@@ -102,12 +164,43 @@ def cmd_amounts(args) -> int:
         for r in df.to_dict("records")
     ]
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
-        return EXIT_OK
-    w = csv.DictWriter(sys.stdout, fieldnames=list(df.columns), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
+        text = json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n"
+    else:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(df.columns), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        text = buf.getvalue()
+    if args.output:  # a file for people: written atomically, CSV with a BOM for Excel
+        from .export import write_text_atomically
+
+        write_text_atomically(args.output, text, bom=args.format == "csv")
+    else:  # a stream for programs: no BOM
+        sys.stdout.write(text)
     return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .document import Document
+    from .export import write_xlsx
+
+    docs = []
+
+    def one(path: str) -> int:
+        docs.append(Document(_parse(path)))
+        return EXIT_OK
+
+    status = each_document(args.paths, one)
+    if not docs:
+        print("budgetkit: no document could be read; nothing written", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        write_xlsx(docs, args.xlsx)
+    except BudgetkitError as exc:
+        print(_error_line(args.xlsx, exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(shown(f"wrote {len(docs)} document(s) to {args.xlsx}"))
+    return status
 
 
 def _missing(v) -> bool:
@@ -265,6 +358,49 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+DESCRIPTIONS = {
+    "summary": """Print the headline figures of each document (万元, exact): income and
+expenditure totals, basic and project expenditure, fiscal and general-public-budget
+appropriation, 三公. A figure that is derived rather than printed, or that an identity
+contradicts, is listed under it with the reason (the `warnings` of --json).""",
+    "check": """Check every identity each document must satisfy (totals, hierarchies,
+cross-table agreement, narrative vs tables, staffing, performance weights) and list the
+findings with their rule id, severity, message (quoting the table's title as printed) and
+place. Exit status 1 when any finding is an error.""",
+    "amounts": """Print every figure of the document's tables, one per row, in 万元 with the
+cell as printed, its unit and where it is (file, page, line). --output writes a file
+instead (atomically; CSV with a UTF-8 byte-order mark, which Excel needs to show Chinese);
+standard output never gets one, so pipes and scripts read plain UTF-8.""",
+    "export": """Write an Excel workbook (.xlsx) of the documents: a summary sheet, one
+sheet per canonical table with Chinese headers and amounts as numbers in 万元 shown with
+their printed precision, a sheet of findings and a sheet of every figure's provenance.
+The file is written atomically; documents that cannot be read are reported and left out.""",
+    "parse": """Write each document's canonical tables, amounts, statements, targets and
+findings as CSV and Parquet, with a datapackage.json describing them; `budgetkit.load`
+reads them back.""",
+    "report": """Run the analysis notebooks (structure, trend, performance) with papermill
+for each document and write offline HTML reports, the executed notebooks and an
+index.html. One failing document or notebook never stops the others.""",
+    "inspect": """The coverage self-check of a document: which template was chosen and why,
+every table and column recognised, how many printed amounts were read and how many an
+identity that holds confirms.""",
+    "rules": """The rule catalogue: every finding's rule id, severity and what must hold
+(--markdown prints the README's table).""",
+}
+EPILOG = """exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read or
+written; with several documents, the worst of them."""
+
+
+def _sub(sub, name: str, help: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help,
+        description=DESCRIPTIONS[name],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _jobs(text: str) -> int:
     try:
         n = int(text)
@@ -313,29 +449,48 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="budgetkit",
         description="Read, check and report Chinese budget disclosures (部门预算公开).",
+        epilog=EPILOG,
     )
     p.add_argument("--version", action="version", version=f"budgetkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("summary", help="key figures of a disclosure (万元, exact)")
-    s.add_argument("path")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s = _sub(sub, "summary", "key figures of disclosures (万元, exact)")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="text or PDF disclosures")
+    s.add_argument(
+        "--json", action="store_true", help="one JSON object per document and line (JSON Lines)"
+    )
     s.set_defaults(func=cmd_summary)
-    c = sub.add_parser("check", help="check every identity; exit 1 when any finding is an error")
-    c.add_argument("path")
-    c.add_argument("--json", action="store_true")
+    c = _sub(sub, "check", "check every identity; exit 1 when any finding is an error")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="text or PDF disclosures")
+    c.add_argument(
+        "--json", action="store_true", help="one JSON object per document and line (JSON Lines)"
+    )
+    c.add_argument(
+        "--min-severity",
+        choices=SEVERITIES,
+        default="info",
+        help="list only findings at least this severe (default: all; the counts and the exit "
+        "status still count every finding)",
+    )
     c.set_defaults(func=cmd_check)
-    a = sub.add_parser("amounts", help="the long table of every amount (万元) with provenance")
+    a = _sub(sub, "amounts", "the long table of every amount (万元) with provenance")
     a.add_argument("path")
     a.add_argument("--format", choices=("csv", "json"), default="csv")
+    a.add_argument(
+        "-o", "--output", metavar="FILE", help="write FILE (CSV with a BOM for Excel) instead"
+    )
     a.set_defaults(func=cmd_amounts)
-    w = sub.add_parser("parse", help="write canonical tables as CSV + Parquet + datapackage.json")
+    x = _sub(sub, "export", "an Excel workbook of documents: tables, findings, provenance")
+    x.add_argument("paths", nargs="+", metavar="PATH", help="text or PDF disclosures")
+    x.add_argument("--xlsx", required=True, metavar="FILE", help="the workbook to write")
+    x.set_defaults(func=cmd_export)
+    w = _sub(sub, "parse", "write canonical tables as CSV + Parquet + datapackage.json")
     w.add_argument("paths", nargs="+", metavar="PATH")
     w.add_argument("--out", required=True, metavar="DIR")
     w.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="documents read in parallel (default 1)"
     )
     w.set_defaults(func=cmd_parse)
-    r = sub.add_parser("report", help="run the analysis notebooks and write HTML reports + index")
+    r = _sub(sub, "report", "run the analysis notebooks and write HTML reports + index")
     r.add_argument("paths", nargs="+", metavar="PATH")
     r.add_argument("--out", required=True, metavar="DIR")
     r.add_argument("--notebooks", default="structure,trend,performance")
@@ -347,16 +502,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new kernel for every report (default: each job reuses one, namespace reset)",
     )
     r.set_defaults(func=cmd_report)
-    n = sub.add_parser(
+    n = _sub(
+        sub,
         "inspect",
-        help="coverage self-check: template, tables and columns recognised, amounts read and "
+        "coverage self-check: template, tables and columns recognised, amounts read and "
         "confirmed by an identity",
     )
     n.add_argument("path")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=cmd_inspect)
     _corpus_parser(sub)
-    k = sub.add_parser("rules", help="the rule catalogue: every finding's id, severity and meaning")
+    k = _sub(sub, "rules", "the rule catalogue: every finding's id, severity and meaning")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--markdown", action="store_true", help="the README's rule table")
     fmt.add_argument("--json", action="store_true")
@@ -369,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BudgetkitError as exc:
-        print(f"budgetkit: {exc}", file=sys.stderr)
+        print(f"budgetkit: {shown(exc)}", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:
         return EXIT_OK
@@ -381,8 +537,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         path = getattr(args, "path", None) or ", ".join(getattr(args, "paths", []) or [])
         print(
-            f"budgetkit: {path}: internal error ({type(exc).__name__}: {exc}); "
-            "rerun with BUDGETKIT_DEBUG=1 and report it",
+            shown(
+                f"budgetkit: {path}: internal error ({type(exc).__name__}: {exc}); "
+                "rerun with BUDGETKIT_DEBUG=1 and report it"
+            ),
             file=sys.stderr,
         )
         return EXIT_UNREADABLE

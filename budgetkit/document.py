@@ -25,6 +25,7 @@ from .layout import segment
 from .model import Amount, Finding, Parsed
 from .money import fmt_wan
 from .reader import read_source
+from .reader.text import encoding_note
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 MIN_TABLES = 2  # fewer recognised tables than this, and no narrative figures: not a disclosure
@@ -50,6 +51,7 @@ def parse(path: str | Path) -> Parsed:
             kind=meta.kind,
             year=meta.year,
             department=meta.department,
+            unreadable=parsed.unreadable,
         )
         parsed.amounts.extend(amounts)
         parsed.tables.append(info)
@@ -68,7 +70,8 @@ def parse(path: str | Path) -> Parsed:
         raise NotADisclosure(
             src.path,
             f"not a budget disclosure: found {recognised} of the standard tables "
-            "(收支总表, 收入总表, 支出总表, …), no 绩效目标表 and no budget figures in a 情况说明",
+            "(收支总表, 收入总表, 支出总表, …), no 绩效目标表 and no budget figures in a 情况说明"
+            + encoding_note(src.encoding),
         )
     publication = "full"
     if recognised < MIN_TABLES:

@@ -38,3 +38,13 @@ class MalformedNumber(BudgetkitError):
 
 class StoreError(BudgetkitError):
     """A folder written by `budgetkit parse` is missing or damaged."""
+
+
+class WriteError(BudgetkitError):
+    """An output file cannot be written (a missing or read-only folder, a full disk…): the
+    message names the output, not the input documents."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")

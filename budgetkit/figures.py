@@ -50,6 +50,11 @@ def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
                 continue
             row = row_of(rows, ref)
             found = value_of(row, ref.measure) if row else None
+            if row is not None and not row.readable(ref.measure):
+                # printed but not a number: not a figure (a later source may print it)
+                fig = replace(fig, table=row.table, page=row.line.page, line=row.line.lineno)
+                fig = replace(fig, doubt=_doubt(row, errors, "read.") or "not a number")
+                continue
             if row is None or found is None:
                 continue
             value, how = found
@@ -76,6 +81,8 @@ def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:
     found = []
     for item in ref.row.split("+"):
         row = row_of(rows, replace(ref, row=item))
+        if row is not None and not row.readable(ref.measure):
+            return None  # a part is printed but is not a number: no sum
         v = value_of(row, ref.measure) if row else None
         if row is not None and v is not None:
             found.append((row, v[0]))
@@ -89,9 +96,14 @@ def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:
     )  # fmt: skip
 
 
-def _doubt(row: Row, errors: list[Finding]) -> str | None:
+def _doubt(row: Row, errors: list[Finding], prefix: str = "") -> str | None:
     for f in errors:
-        if f.table == row.table and f.line == row.line.lineno and f.page == row.line.page:
+        if (
+            f.table == row.table
+            and f.line == row.line.lineno
+            and f.page == row.line.page
+            and f.rule.startswith(prefix)
+        ):
             return f"{f.rule}: {f.message}"
     return None
 

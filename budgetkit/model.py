@@ -54,6 +54,25 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A cell of a canonical table that should hold a figure but does not read as one (its
+    `read.number.malformed` finding says how it is printed). It is never a figure, and never
+    a blank cell (0) either: no headline figure or identity is computed from it."""
+
+    table: str
+    side: str | None
+    row: int
+    item: str | None
+    measure: str
+    code: str | None
+    name: str  # row label as printed
+    unit: str
+    printed: str  # the cell as printed
+    line: Line
+    org: str | None = None  # the subordinate budget unit of the row (None: the department)
+
+
+@dataclass(frozen=True, slots=True)
 class TableInfo:
     """What the reader found for one canonical table (present, empty, or unrecognised)."""
 
@@ -199,5 +218,6 @@ class Parsed:
     targets: list[TargetTable] = field(default_factory=list)
     glossary: list[Term] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
+    unreadable: list[Unreadable] = field(default_factory=list)  # cells that are not numbers
     contents: list = field(default_factory=list)  # layout.Entry: tables a 目录 lists
     stray: list = field(default_factory=list)  # rows with amounts outside any table (Line)

@@ -30,3 +30,16 @@ def mutate(tmp_path, seed_text):
         return p
 
     return _mutate
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in process (much faster than a subprocess): (exit status, stdout, stderr)."""
+    from budgetkit.cli import main
+
+    def _run(*args) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

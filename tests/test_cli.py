@@ -30,6 +30,7 @@ def test_summary_json():
     code, out, _ = run("summary", SEED, "--json")
     assert code == 0
     assert json.loads(out) == {
+        "file": str(SEED),  # which document a line is about (several paths: JSON Lines)
         "department": "昌吉回族自治州人民政府驻北京联络处",
         "year": 2024,
         "kind": "budget",

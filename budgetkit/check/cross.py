@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..catalog import Cross, catalog
 from ..model import Finding, Parsed
 from .compare import coarser, compare, rounding_step
-from .rows import Row, row_of, rows_by_table, value_of
+from .rows import Row, row_of, rows_by_table, titles, value_of
 
 ZERO = Decimal(0)
 
@@ -24,18 +24,21 @@ def _value(row: Row | None, measure: str) -> Decimal | None:
     return found[0] if found else None
 
 
-def _labels(ident: Cross) -> dict[str, str]:
+def _labels(ident: Cross, printed: dict[str, str]) -> dict[str, str]:
+    """Message labels: the tables' titles as printed (the catalogue's name when absent)."""
     cat = catalog()
     a, b = ident.a, ident.b
     return {
-        "table_a": cat.tables[a.table].zh,
-        "table_b": cat.tables[b.table].zh,
+        "table_a": printed.get(a.table, cat.tables[a.table].zh),
+        "table_b": printed.get(b.table, cat.tables[b.table].zh),
         "measure_a": cat.measures[a.measure]["zh"],
         "measure_b": cat.measures[b.measure]["zh"],
     }
 
 
-def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Finding]:
+def _one(
+    parsed: Parsed, rows, empty: set[str], ident: Cross, printed: dict[str, str]
+) -> Iterator[Finding]:
     src = parsed.meta.source
     for ref in (ident.a, *ident.alternatives):
         ra = row_of(rows, ref)
@@ -49,7 +52,7 @@ def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Findin
     vb = _value(rb, ident.b.measure)
     if va is None or vb is None:
         if va is not None and ra is not None and ident.b.table in empty and va != 0:
-            yield from _empty(parsed, ident, ra, va)
+            yield from _empty(parsed, ident, ra, va, printed)
         return
     assert ra is not None and rb is not None
     f = compare(
@@ -66,13 +69,15 @@ def _one(parsed: Parsed, rows, empty: set[str], ident: Cross) -> Iterator[Findin
         involved=[ra.values.get(ident.a.measure), rb.values.get(ident.b.measure)],
         item=catalog().items.get(ident.a.row, {}).get("zh", ident.a.row),
         row=rb.name,
-        **_labels(ident),
+        **_labels(ident, printed),
     )
     if f:
         yield f
 
 
-def _empty(parsed: Parsed, ident: Cross, ra: Row, va: Decimal) -> Iterator[Finding]:
+def _empty(
+    parsed: Parsed, ident: Cross, ra: Row, va: Decimal, printed: dict[str, str]
+) -> Iterator[Finding]:
     from ..catalog.rules import finding
 
     yield finding(
@@ -83,19 +88,20 @@ def _empty(parsed: Parsed, ident: Cross, ra: Row, va: Decimal) -> Iterator[Findi
         expected=va,
         actual=ZERO,
         variant="empty",
-        **_labels(ident),
+        **_labels(ident, printed),
     )
 
 
-def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
+def _by_code(parsed: Parsed, rows, ident: Cross, printed: dict[str, str]) -> Iterator[Finding]:
     a, b = ident.a, ident.b
     classes = a.row == "classes"
     ra = {r.code: r for r in rows.get(a.table, []) if r.code and r.has(a.measure)}
     rb = {r.code: r for r in rows.get(b.table, []) if r.code and r.has(b.measure)}
     if not ra or not rb:
         return
+    unread = {r.code for t in (a, b) for r in rows.get(t.table, []) if not r.readable(t.measure)}
     for code in sorted(set(ra) | set(rb)):
-        if classes and len(code) != 3:
+        if classes and len(code) != 3 or code in unread:
             continue
         x = ra[code].get(a.measure) if code in ra else ZERO
         y = rb[code].get(b.measure) if code in rb else ZERO
@@ -121,7 +127,7 @@ def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
                 rb[code].values.get(b.measure) if code in rb else None,
             ],
             row=(rb.get(code) or ra[code]).name,
-            **_labels(ident),
+            **_labels(ident, printed),
         )
         if f:
             yield f
@@ -130,10 +136,11 @@ def _by_code(parsed: Parsed, rows, ident: Cross) -> Iterator[Finding]:
 def check(parsed: Parsed) -> Iterator[Finding]:
     rows = rows_by_table(parsed)
     empty = {t.table for t in parsed.tables if t.empty and t.table}
+    printed = titles(parsed)
     for ident in catalog().cross:
         if parsed.meta.kind not in ident.kinds:
             continue
         if ident.a.row in ("codes", "classes"):
-            yield from _by_code(parsed, rows, ident)
+            yield from _by_code(parsed, rows, ident, printed)
         else:
-            yield from _one(parsed, rows, empty, ident)
+            yield from _one(parsed, rows, empty, ident, printed)

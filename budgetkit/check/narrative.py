@@ -11,7 +11,6 @@ the last printed digit) give it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
@@ -19,7 +18,7 @@ from ..catalog.templates import template
 from ..extract.narrative import names_from, resolve_code, topics, vocab
 from ..model import Amount, Finding, Parsed, Statement
 from ..money import CENT
-from .rows import row_of, rows_by_table, value_of
+from .rows import Row, pick, row_of, rows_by_table, value_of
 
 HALF = Decimal("0.005")
 HUNDRED = Decimal(100)
@@ -35,7 +34,11 @@ def _quote(st: Statement, limit: int = 80) -> str:
 
 
 class Figures:
-    """Table figures by topic (template data: narrative.topics), looked up once per document."""
+    """Table figures by topic (template data: narrative.topics), looked up once per document.
+
+    A row is found once per (table, side, row) and a code through an index, so checking a
+    document's statements takes time linear in its size.
+    """
 
     def __init__(self, parsed: Parsed):
         self.topics = topics(template(parsed.meta.template))
@@ -45,6 +48,8 @@ class Figures:
             self.by_table.setdefault(a.table, []).append(a)
         self.empty = {t.table for t in parsed.tables if t.empty and t.table}
         self.names = names_from(parsed.amounts)
+        self._found: dict[tuple[str, str, str, str], Row | None] = {}
+        self._codes: dict[tuple[str, str], dict[str, list[Row]]] = {}
 
     def table_of(self, topic: str | None) -> str | None:
         t = self.topics.get(topic or "")
@@ -53,12 +58,30 @@ class Figures:
                 return lk.table
         return t.lookups[0].table if t and t.lookups else None
 
+    def _row(self, lk, code: str | None) -> Row | None:
+        """`row_of` for a lookup, remembered; a code's rows from an index of the table."""
+        if code is None:
+            key = (lk.table, lk.side or "", lk.row, lk.measure)
+            if key not in self._found:
+                self._found[key] = row_of(self.rows, lk)
+            return self._found[key]
+        key = (lk.table, lk.side or "")
+        index = self._codes.get(key)
+        if index is None:  # the department's rows of each code, in printed order
+            index = {}
+            for r in self.rows.get(lk.table, []):
+                if r.code and r.org is None and (not lk.side or r.side in (lk.side, None)):
+                    index.setdefault(r.code, []).append(r)
+            self._codes[key] = index
+        return pick(index.get(code, []), lk.measure)
+
     def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
         """The table figure for a topic (None when no table gives it).
 
         A row or cell left blank in a table that is present counts as 0 (unless the topic is
         strict); a table declared empty (为空表) gives 0; a missing table gives None
-        (completeness is checked elsewhere).
+        (completeness is checked elsewhere), and so does a cell that is printed but is not a
+        number (read.number.malformed).
         """
         t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
@@ -66,15 +89,15 @@ class Figures:
                 if lk.table in self.empty:
                     return Decimal(0)
                 continue
-            if lk.row == "code":
-                if not code:
-                    continue
-                lk = replace(lk, row=f"code:{code}")
-            row = row_of(self.rows, lk)
+            if lk.row == "code" and not code:
+                continue
+            row = self._row(lk, code if lk.row == "code" else None)
             if row is None:
                 if lk.row == "total" or t.strict:
                     continue
                 return Decimal(0)
+            if not row.readable(lk.measure):
+                return None
             found = value_of(row, lk.measure)
             return found[0] if found else Decimal(0)
         return None

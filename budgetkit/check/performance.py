@@ -189,21 +189,33 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
                 "performance.budget.mismatch", t, src, t.line,
                 expected=total.value, actual=t.total, where=f"{src}:{total.line.where()}",
             )  # fmt: skip
+    sums: dict[str, tuple[Decimal, list] | None] = {}  # per item, computed once
     for fact in parsed.facts:
         if fact.topic != "performance" or fact.item not in NARRATIVE_SUMS:
             continue
         kind, attr, label = NARRATIVE_SUMS[fact.item]
-        tables = [t for t in parsed.targets if t.kind == kind]
-        values = [getattr(t, attr) for t in tables]
-        if not tables or None in values:
+        if fact.item not in sums:
+            values = [getattr(t, attr) for t in parsed.targets if t.kind == kind]
+            ok = values and None not in values
+            sums[fact.item] = (sum(values, Decimal(0)), _terms(values)) if ok else None
+        if sums[fact.item] is None:
             continue
-        actual = sum(values, Decimal(0))
+        actual, parts = sums[fact.item]
         if actual != fact.value:
-            parts = " + ".join(fmt_wan(v) for v in values)
             yield finding(
                 "performance.budget.mismatch", src, fact.line, table=TABLE, variant="narrative",
                 expected=fact.value, actual=actual, label=label, parts=parts,
             )  # fmt: skip
+
+
+MAX_TERMS = 12  # a sum of more terms is listed by its first ones and its count
+
+
+def _terms(values: list[Decimal]) -> str:
+    """The terms of a sum as printed in a message: "a + b + c", or the first `MAX_TERMS`
+    and the count (a message stays short however many tables a document has)."""
+    shown = " + ".join(fmt_wan(v) for v in values[:MAX_TERMS])
+    return shown if len(values) <= MAX_TERMS else f"{shown} + …（共{len(values)}项）"
 
 
 def _expenditure_total(amounts: list[Amount]) -> Amount | None:

@@ -25,21 +25,32 @@ class Row:
     columns: frozenset[str] = frozenset()  # measures the table prints as columns
     org: str | None = None  # the subordinate unit the row belongs to (None: the department)
     row: int = 0  # printed order within the table
+    unreadable: set[str] = field(default_factory=set)  # measures whose cell is not a number
 
     def get(self, measure: str) -> Decimal:
-        """Value of a measure; a blank cell counts as zero."""
+        """Value of a measure; a blank cell counts as zero (see `readable` for a malformed one)."""
         a = self.values.get(measure)
         return a.value if a else Decimal(0)
 
     def has(self, measure: str) -> bool:
         return measure in self.values
 
+    def readable(self, *measures: str) -> bool:
+        """False when a cell of these measures is printed but is not a number: it is not 0,
+        so no figure or identity may be computed from it."""
+        return not self.unreadable.intersection(measures)
+
 
 def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
     """Rows of every table in printed order (two-sided tables: one row per side)."""
     cols = {t: frozenset(c) for t, c in columns(parsed).items()}
     out: dict[str, dict[tuple, Row]] = {}
-    for a in parsed.amounts:
+    cells: list = parsed.amounts
+    if parsed.unreadable:  # in printed order: a row may hold only unreadable cells
+        cells = sorted(
+            [*parsed.amounts, *parsed.unreadable], key=lambda c: (c.line.page or 0, c.line.lineno)
+        )
+    for a in cells:
         rows = out.setdefault(a.table, {})
         key = (a.side, a.row, a.item, a.org)  # items printed as columns split a row
         r = rows.get(key)
@@ -57,7 +68,10 @@ def rows_by_table(parsed: Parsed) -> dict[str, list[Row]]:
                 a.org,
                 a.row,
             )
-        r.values[a.measure] = a
+        if isinstance(a, Amount):
+            r.values[a.measure] = a
+        else:
+            r.unreadable.add(a.measure)
     return {t: list(rows.values()) for t, rows in out.items()}
 
 
@@ -67,6 +81,15 @@ def columns(parsed: Parsed) -> dict[str, set[str]]:
     for t in parsed.tables:
         if t.table:
             out.setdefault(t.table, set()).update(r for _, r in t.columns if r)
+    return out
+
+
+def titles(parsed: Parsed) -> dict[str, str]:
+    """Each canonical table's title as printed (its first block's), for messages that quote it."""
+    out: dict[str, str] = {}
+    for t in parsed.tables:
+        if t.table and t.title:
+            out.setdefault(t.table, t.title)
     return out
 
 
@@ -104,6 +127,7 @@ def derived_total(rows: list[Row], side: str | None = None) -> Row | None:
     first = tops[0]
     d = Row(first.table, side, None, "total", "合计（按各类之和）", first.unit, first.line)
     for r in tops:
+        d.unreadable |= r.unreadable
         for m, a in r.values.items():
             prev = d.values.get(m)
             value = a.value + (prev.value if prev else Decimal(0))
@@ -131,8 +155,14 @@ def row_of(rows: dict[str, list[Row]], ref: Ref) -> Row | None:
         hits = [r for r in rs if r.code == code and r.org is None]
     else:
         hits = [r for r in rs if r.item == ref.row and not r.code and r.org is None]
+    return pick(hits, ref.measure)
+
+
+def pick(hits: list[Row], measure: str) -> Row | None:
+    """Of the rows a reference names: the first printing `measure`, else the first with an
+    unscoped measure, else the first."""
     return next(
-        (r for r in hits if r.has(ref.measure)),
+        (r for r in hits if r.has(measure)),
         next((r for r in hits if any("." not in m for m in r.values)), hits[0] if hits else None),
     )
 
@@ -145,6 +175,8 @@ def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
     but declares as a sum of printed parts (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营)
     is that sum.
     """
+    if not row.readable(measure):
+        return None
     if row.has(measure) or measure in row.columns:
         return row.get(measure), None
     from .tables import decomposition, frontier
@@ -154,5 +186,7 @@ def value_of(row: Row, measure: str) -> tuple[Decimal, str | None] | None:
     parts = frontier(measure, decomposition(spec), printed)
     if not parts:
         return None
+    if not row.readable(*parts):
+        return None  # a part is printed but is not a number
     names = "+".join(catalog().measure_label(p) for p in parts)
     return sum((row.get(p) for p in parts), Decimal(0)), f"sum of {names}"

@@ -134,6 +134,8 @@ def _row_sums(parsed, table, title, r: Row, spec, tree, scope: str, bases: set[s
         used = [m for p in parts for m in frontier(p, tree, bases)]
         if len(used) < 2:
             continue  # an identity needs its total and at least two printed parts
+        if not r.readable(q + target, *(q + p for p in used)):
+            continue  # a cell that is not a number (read.number.malformed) is not 0
         present = [q + p for p in used if r.has(q + p)]
         names = "+".join(cat.measure_label(p) for p in present) or "0"
         f = _sum_finding(
@@ -226,6 +228,8 @@ def _hierarchy_of(parsed: Parsed, table: str, title: str, rows: list[Row]) -> It
             prow = by_code[parent][0]
             label = _label(prow)
         for m in measures:
+            if not all(r.readable(m) for r in [prow, *(r for k in kids for r in by_code[k])]):
+                continue
             kids_m = [r.values[m] for k in kids for r in by_code[k] if m in r.values]
             f = _sum_finding(
                 parsed,
@@ -258,6 +262,8 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
             )
         names = "+".join(catalog().items[p]["zh"] for p in expanded)
         for m in measures:
+            if not all(r.readable(m) for r in [tr, *(items[p] for p in expanded if p in items)]):
+                continue
             found = [items[p].values[m] for p in expanded if p in items and m in items[p].values]
             f = _sum_finding(
                 parsed,
@@ -345,6 +351,8 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             continue
         totals[side] = tot
         for total, parts in _side_parts(srows, tot):
+            if not all(r.readable("total") for r in [total, *parts]):
+                continue
             f = _sum_finding(
                 parsed,
                 "table.side_sum",
@@ -358,7 +366,8 @@ def _sides(parsed: Parsed, table: str, title: str, rows: list[Row]) -> Iterator[
             )
             if f:
                 yield f
-    if "income" in totals and "expenditure" in totals:
+    readable = all(r.readable("total") for r in totals.values())
+    if "income" in totals and "expenditure" in totals and readable:
         inc, exp = totals["income"], totals["expenditure"]
         f = compare(
             "table.balance",

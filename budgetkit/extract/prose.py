@@ -7,6 +7,7 @@ so a figure wrapped over two lines ("增长\\n100.00%") still reads.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -64,11 +65,7 @@ class Paragraph:
     is_part: bool = False  # the part's own heading ("第三部分 …", "部门预算编制说明")
 
     def line_at(self, pos: int) -> Line:
-        i = 0
-        for k, s in enumerate(self.starts):
-            if s <= pos:
-                i = k
-        return self.lines[i]
+        return self.lines[max(0, bisect_right(self.starts, pos) - 1)]
 
     def add(self, text: str, line: Line) -> None:
         self.starts.append(len(self.text))
@@ -147,6 +144,7 @@ def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
     starts with a list marker (一、 （一） 1、 1.), or when it or the previous line is a heading.
     """
     out: list[Paragraph] = []
+    pieces: list[list[str]] = []  # each paragraph's texts, joined once at the end (linear)
     cur: Paragraph | None = None
     for line in lines:
         if line.is_row:
@@ -156,10 +154,21 @@ def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
         if not text or _PAGE_NO.match(text):
             continue
         head = is_heading(text)
-        if cur is None or cur.heading or head or _MARKER.match(text) or cur.text.endswith(_END):
+        if (
+            cur is None
+            or cur.heading
+            or head
+            or _MARKER.match(text)
+            or pieces[-1][-1].endswith(_END)
+        ):
             cur = Paragraph("", heading=head, part=part)
             out.append(cur)
-        cur.add(text, line)
+            pieces.append([])
+        cur.starts.append(cur.starts[-1] + len(pieces[-1][-1]) if pieces[-1] else 0)
+        cur.lines.append(line)
+        pieces[-1].append(text)
+    for para, texts in zip(out, pieces, strict=True):
+        para.text = "".join(texts)
     return out
 
 

@@ -17,7 +17,7 @@ from ..catalog.rules import finding
 from ..catalog.templates import Template
 from ..errors import MalformedNumber
 from ..layout import Block
-from ..model import Amount, Finding, TableInfo
+from ..model import Amount, Finding, TableInfo, Unreadable
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code, unit_code
 from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
@@ -97,6 +97,7 @@ class _Reader:
                 self.item_rank.setdefault(c.item, len(self.item_rank))
         self.findings: list[Finding] = []
         self.amounts: list[Amount] = []
+        self.unreadable: list[Unreadable] = []  # cells of measure columns that are not numbers
         self.reported: set[int] = set()
 
     def read(self, department: str | None) -> None:
@@ -210,6 +211,16 @@ class _Reader:
                     f"{self.source}:{line.where()}",
                 )
             except MalformedNumber:
+                if c.role is not None:  # never a figure, and never a blank (0) either
+                    item_, row = (
+                        (c.item, row_no + self.item_rank[c.item]) if c.item else (item, row_no)
+                    )
+                    self.unreadable.append(
+                        Unreadable(
+                            self.table, side, row, item_, c.role, code, label, self.unit, text,
+                            line,
+                        )
+                    )  # fmt: skip
                 self.findings.append(
                     finding(
                         "read.number.malformed", self.source, line, table=self.table,
@@ -340,8 +351,12 @@ def normalise(
     kind: str = "budget",
     year: int | None = None,
     department: str | None = None,
+    unreadable: list[Unreadable] | None = None,
 ) -> tuple[list[Amount], TableInfo, list[Finding]]:
-    """One block → its amounts, what was found, and reading findings."""
+    """One block → its amounts, what was found, and reading findings.
+
+    Cells of measure columns that do not read as numbers are appended to `unreadable`.
+    """
     unit = block.unit or default_unit
     note = "；".join(n.text for n in block.notes) or None
     empty = bool(block.notes) and not any(
@@ -378,6 +393,8 @@ def normalise(
         return [], info(), [f]
     r = _Reader(block, source, unit, tpl, kind, year)
     r.read(department)
+    if unreadable is not None:
+        unreadable.extend(r.unreadable)
     cols = ((c.label, c.role) for c in r.cols)
     unmapped = [r.cols[i].label or f"第{i + 1}栏" for i in sorted(r.reported)]
     return r.amounts, info(cols, _cells(block, r.cols), len(r.amounts), unmapped), r.findings

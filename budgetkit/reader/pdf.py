@@ -54,10 +54,12 @@ CJK_SPACE_GAP_EM = 1.5  # gap (× char height) that prints as a space next to a 
 DUPLICATE_OVERLAP = 0.7  # same char overlapping this much is fake-bold overprint
 UNMAPPED_FRACTION = 0.5  # more unmapped chars than this: the text layer is unusable
 EOF_WINDOW = 4096  # %%EOF must appear in the last bytes of a complete PDF
+_TRAILING_PAD = b"\x00 \t\r\n\x0c"  # what may follow %%EOF in a complete PDF
 
 _AMOUNT = re.compile(r"^[-+]?\d{1,3}(,\d{3})*(\.\d+)?$|^[-+]?\d+\.\d+$")
 _FPDF_ERR_PASSWORD = 4
-_FPDF_ERR_SECURITY = 6
+_FPDF_ERR_SECURITY = 5  # an unsupported security handler
+_FPDF_ERR_PAGE = 6  # the page tree is missing or broken
 _SEG_LINETO, _SEG_MOVETO = 0, 2  # FPDF_SEGMENT_* (BEZIERTO = 1 is skipped)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -117,15 +119,16 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
     """Read a text-layer PDF into a `Source` (format "pdf"); raise a `ReadError` otherwise."""
     import pypdfium2 as pdfium
 
-    if b"%%EOF" not in data[-EOF_WINDOW:]:
+    # NULs, spaces and line ends after %%EOF (padding to a block size) are not damage
+    if b"%%EOF" not in data.rstrip(_TRAILING_PAD)[-EOF_WINDOW:]:
         raise ReadError(path, "truncated or damaged PDF (no end-of-file marker)")
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code in (_FPDF_ERR_PASSWORD, _FPDF_ERR_SECURITY):
-            raise ReadError(path, "encrypted PDF (password required); decrypt it first") from None
-        raise ReadError(path, f"corrupt PDF, cannot be opened ({exc})") from None
+        raise ReadError(path, _open_failure(data, exc)) from None
+    if len(doc) == 0:
+        doc.close()
+        raise ReadError(path, "the PDF has no pages")
     try:
         lines: list[Line] = []
         n_chars = n_unmapped = 0
@@ -155,6 +158,24 @@ def read_pdf(path: str | Path, data: bytes) -> Source:
         return Source(str(path), "pdf", lines, pages=len(doc))
     finally:
         doc.close()
+
+
+def _open_failure(data: bytes, exc) -> str:
+    """Why pdfium could not open the PDF. Its error code is kept from an earlier failure
+    when the new one sets none, so it is trusted only where the file agrees (an /Encrypt
+    dictionary for a password error)."""
+    code = getattr(exc, "err_code", None)
+    if code in (_FPDF_ERR_PASSWORD, _FPDF_ERR_SECURITY) and b"/Encrypt" in data:
+        return "encrypted PDF (password required); decrypt it first"
+    if _NO_PAGES.search(data) and not _SOME_PAGES.search(data):
+        return "the PDF has no pages"
+    if code == _FPDF_ERR_PAGE:
+        return "corrupt PDF: its page tree is damaged"
+    return "corrupt PDF, cannot be opened"
+
+
+_NO_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*/Count\s+0\b|/Count\s+0\b[^>]*/Type\s*/Pages\b")
+_SOME_PAGES = re.compile(rb"/Count\s+[1-9]")
 
 
 # --- extraction (pdfium) -------------------------------------------------------------------
