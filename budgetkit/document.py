@@ -66,11 +66,13 @@ def parse(path: str | Path) -> Parsed:
     parsed.stray = list(layout.stray)
     recognised = sum(1 for t in parsed.tables if t.table)
     topical = sum(1 for s in parsed.statements if s.topic and s.amount is not None)
-    if recognised < MIN_TABLES and topical < MIN_STATEMENTS and not parsed.targets:
+    targets = parsed.targets or any(t.known == "performance" for t in parsed.tables)
+    if recognised < MIN_TABLES and topical < MIN_STATEMENTS and not targets:
         raise NotADisclosure(
             src.path,
             f"not a budget disclosure: found {recognised} of the standard tables "
             "(收支总表, 收入总表, 支出总表, …), no 绩效目标表 and no budget figures in a 情况说明"
+            + (" (read as an HTML web page)" if src.format == "html" else "")
             + encoding_note(src.encoding),
         )
     publication = "full"

@@ -72,8 +72,32 @@ def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
                 _doubt(row, errors),
             )
             break
+        if fig.value is None:
+            fig = _stated(spec, parsed) or fig
         out.append(fig)
     return out
+
+
+def _stated(spec, parsed: Parsed) -> Figure | None:
+    """A headline figure the narrative states (no table prints it: a narrative-only file)."""
+    if parsed.meta.publication != "narrative":
+        return None
+    for topic in spec.narrative:
+        st = next(
+            (
+                s
+                for s in parsed.statements
+                if s.topic == topic and s.amount is not None and not s.code
+            ),
+            None,
+        )
+        if st is not None:
+            where = st.line.where()
+            return Figure(
+                spec.key, spec.zh, spec.en, st.amount, None, st.line.page, st.line.lineno,
+                f"stated in the narrative ({where}: {st.sentence[:40]})",
+            )  # fmt: skip
+    return None
 
 
 def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:

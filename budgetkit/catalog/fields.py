@@ -42,6 +42,7 @@ class FigureSpec:
     zh: str
     en: str
     sources: tuple[Ref, ...]
+    narrative: tuple[str, ...] = ()  # topics stating it when no table prints it
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def fields() -> Fields:
         for name, v in data["views"].items()
     }
     figures = {
-        key: FigureSpec(key, f["zh"], f["en"], tuple(Ref(*r) for r in f["from"]))
+        key: FigureSpec(
+            key, f["zh"], f["en"], tuple(Ref(*r) for r in f["from"]), tuple(f.get("narrative", ()))
+        )
         for key, f in data["figures"].items()
     }
     return Fields(fs, views, figures)

@@ -21,6 +21,10 @@ def check(parsed: Parsed) -> Iterator[Finding]:
         # reader.dump): say so once instead of listing every table as missing.
         yield finding("completeness.tables.unrecoverable", src)
         return
+    if parsed.meta.publication in ("narrative", "targets") and not has_rows:
+        if parsed.meta.publication == "narrative":
+            yield finding("completeness.tables.separate", src)
+        return
     rows = rows_by_table(parsed)
     for tid, spec in cat.tables.items():
         info = found.get(tid)

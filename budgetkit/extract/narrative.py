@@ -98,11 +98,11 @@ def topics(tpl: Template | None = None) -> dict[str, Topic]:
 
 
 _TOKEN = re.compile(
-    rf"(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})万元)"
+    rf"(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})(?P<cunit>万元|元))"
     rf"|(?P<grw>(?P<gdir>增长|下降|减少|增加|降低|上升)了?(?P<gnum>{NUM})%)"
     rf"|(?P<shr>占[^，,。；;%\d]{{0,30}}?(?P<snum>{NUM})%)"
     rf"|(?P<flat>持平)"
-    rf"|(?P<amt>(?P<anum>{NUM})(?P<aunit>万元|亿元|万(?![\u4e00-\u9fff])))"
+    rf"|(?P<amt>(?P<anum>{NUM})(?P<aunit>万元|亿元|万(?![\u4e00-\u9fff])|元))"
 )
 _NEGATIVE = frozenset({"减少", "下降", "降低", "减"})
 _REASON = re.compile(r"(主要原因|原因主要)(是|为|：|:)?")
@@ -247,6 +247,11 @@ class _Draft:
     end: int = 0
 
 
+def _wan(v: Decimal, unit: str) -> Decimal:
+    """A stated amount in 万元, exactly (the narrative may state 元 or 亿元)."""
+    return v.scaleb(4) if unit == "亿元" else v.scaleb(-4) if unit == "元" else v
+
+
 def _num(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
@@ -281,9 +286,10 @@ def _drafts(para: Paragraph) -> list[_Draft]:
             cur.end = t.end()
             if t["amt"]:
                 v = _num(t["anum"])
-                cur.amount = v * 10000 if t["aunit"] == "亿元" else v
+                cur.amount = _wan(v, t["aunit"])
             elif t["chg"]:
                 v = _num(t["cnum"])
+                v = _wan(v, t["cunit"])
                 cur.change = -v if t["cdir"] in _NEGATIVE else v
             elif t["grw"]:
                 v = _num(t["gnum"])

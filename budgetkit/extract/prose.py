@@ -128,7 +128,10 @@ def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Li
                 continue
         if not line.is_row:
             found = _part_of(text, tpl)
-            if found and (found[1] or not strong):
+            # a strong part is ended by a strong heading; a strong 表 part (whose tables are
+            # elsewhere) also by the narrative's own heading (昆明: 第二部分…预算表 lists them)
+            tables_part = bool(out) and out[-1][0] == "tables"
+            if found and (found[1] or not strong or (tables_part and found[0] == "narrative")):
                 strong = found[1]
                 out.append((found[0], line, []))
                 continue

@@ -44,16 +44,10 @@ MAX_BYTES = 512 * 1024 * 1024  # a disclosure is a few MB; larger is not one doc
 
 
 def other_format(data: bytes) -> str | None:
-    """Why a file in another format (Office, image, archive, HTML page) is not read, or None."""
+    """Why a file in another format (Office, image, archive) is not read, or None."""
     for magic, why in OTHER_FORMATS:
         if data.startswith(magic):
             return why
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        return (
-            "an HTML web page, not a text or PDF disclosure; save the page as text "
-            "(or print it to PDF) and read that"
-        )
     return None
 
 
@@ -83,6 +77,10 @@ def read_source(path: str | Path) -> Source:
     why = other_format(data)
     if why:
         raise ReadError(path, why)
+    from .html import is_html, read_html
+
+    if is_html(data):  # a disclosure published as a web page
+        return read_html(path, data)
     from .dump import is_dump, read_dump
 
     if is_dump(data):  # a third-party PDF-to-text dump with `-- PAGE_BREAK --` markers
