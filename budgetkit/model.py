@@ -112,6 +112,14 @@ class Statement:
     sentence: str
     line: Line
     topic: str | None = None  # canonical topic the checks compare against (see narrative.TOPICS)
+    # Final accounts (决算): which `figure` of the topic `amount` is (None: the primary figure,
+    # 决算数; "budget"/"initial"/"adjusted": a 预算数; "opening"/"current"/"closing"/
+    # "distribution": a flow of 年初结转和结余 + 本年收入 − 本年支出 − 结余分配 = 年末结转和结余)
+    figure: str | None = None
+    completion: Decimal | None = None  # 完成预算 y% (percent)
+    relation: str | None = None  # 决算数大于/小于/等于预算数: "more" / "less" / "equal"
+    budget_change: Decimal | None = None  # 决算数较预算数增加/减少 x 万元 (signed 决算 − 预算)
+    budget_growth: Decimal | None = None  # 比预算数增长/下降 x% (signed percent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,8 +251,8 @@ def _statements_by_topic(doc) -> dict[str, dict[str, Any]]:
         return out
     for r in st.itertuples(index=False):
         topic = r.topic if isinstance(r.topic, str) else None
-        if not topic:
-            continue
+        if not topic or isinstance(getattr(r, "figure", None), str):
+            continue  # final accounts: a 预算数 or a flow is not the topic's figure
         d = out.setdefault(topic, {})
         for k in ("amount", "change", "growth"):
             v = _dec(getattr(r, k))

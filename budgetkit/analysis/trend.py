@@ -44,14 +44,15 @@ SERIES: tuple[tuple[str, str, str, str], ...] = (
     ("public", "公用经费", "gpb_basic", "public"),
     ("three_public", "“三公”经费", "three_public", "total"),
 )
-#: measure of `series` → narrative topic whose stated change it can be checked against.
+#: measure of `series` → narrative topics whose stated change it can be checked against
+#: (the first stated in the document wins).
 STATED = {
-    "expenditure_total": "expenditure.total",
-    "basic": "expenditure.basic",
-    "project": "expenditure.project",
-    "fiscal": "fiscal.total",
-    "gpb": "gpb.total",
-    "three_public": "three_public.total",
+    "expenditure_total": ("expenditure.total",),
+    "basic": ("expenditure.basic",),
+    "project": ("expenditure.project",),
+    "fiscal": ("fiscal.total", "fiscal.income", "fiscal.expenditure"),
+    "gpb": ("gpb.total",),
+    "three_public": ("three_public.total",),
 }
 ROUNDING = Decimal("0.01")
 
@@ -188,10 +189,11 @@ def stated_vs_actual(docs: Sequence) -> pd.DataFrame:
     for a, b in zip(ordered, ordered[1:], strict=False):
         stated = structure._statements_by_topic(b)
         for measure, label, table, tm in SERIES:
-            topic = STATED.get(measure)
-            s = stated.get(topic or "", {})
-            if s.get("change") is None:
+            said = [stated[t] for t in STATED.get(measure, ()) if t in stated]
+            said = [s for s in said if s.get("change") is not None]
+            if not said:
                 continue
+            s = min(said, key=lambda s: (s.get("page") or 0, s.get("line") or 0))
             amount = figure(b, table, tm)
             prior = figure(a, table, tm)
             if amount is None or prior is None:

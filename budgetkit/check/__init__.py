@@ -12,7 +12,15 @@ from ..catalog.rules import SEVERITIES
 from ..model import Finding, Parsed
 
 #: Rule families, in report order (module names under budgetkit.check).
-RULES = ("completeness", "tables", "cross", "narrative", "profile", "performance")
+RULES = (
+    "completeness",
+    "tables",
+    "cross",
+    "narrative",
+    "completion",
+    "profile",
+    "performance",
+)
 
 
 def run_checks(parsed: Parsed) -> list[Finding]:

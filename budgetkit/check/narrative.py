@@ -11,6 +11,7 @@ the last printed digit) give it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
@@ -75,16 +76,26 @@ class Figures:
             self._codes[key] = index
         return pick(index.get(code, []), lk.measure)
 
-    def get(self, topic: str | None, code: str | None = None) -> Decimal | None:
+    def get(
+        self, topic: str | None, code: str | None = None, figure: str | None = None
+    ) -> Decimal | None:
         """The table figure for a topic (None when no table gives it).
 
         A row or cell left blank in a table that is present counts as 0 (unless the topic is
         strict); a table declared empty (为空表) gives 0; a missing table gives None
         (completeness is checked elsewhere), and so does a cell that is printed but is not a
-        number (read.number.malformed).
+        number (read.number.malformed). `figure` (final accounts: a 预算数 or a flow, see
+        `Statement.figure`) asks for that figure of the topic: only a table that prints it
+        gives it.
         """
         t = self.topics.get(topic or "")
+        unprinted = None  # a table that is present but does not print the figure: 0
         for lk in t.lookups if t else ():
+            if figure is not None:
+                measure = _figure_measure(lk.measure, figure)
+                if measure is None:
+                    continue
+                lk = replace(lk, measure=measure)
             if lk.table not in self.rows:
                 if lk.table in self.empty:
                     return Decimal(0)
@@ -92,15 +103,30 @@ class Figures:
             if lk.row == "code" and not code:
                 continue
             row = self._row(lk, code if lk.row == "code" else None)
-            if row is None:
-                if lk.row == "total" or t.strict:
-                    continue
-                return Decimal(0)
+            if row is None:  # a row left out is 0, unless a later lookup prints the figure
+                if lk.row != "total" and not t.strict and figure is None:
+                    unprinted = Decimal(0) if unprinted is None else unprinted
+                continue
             if not row.readable(lk.measure):
                 return None
             found = value_of(row, lk.measure)
-            return found[0] if found else Decimal(0)
-        return None
+            if found is None:  # the table does not print that measure: a later lookup may
+                if figure is None:
+                    unprinted = Decimal(0) if unprinted is None else unprinted
+                continue
+            return found[0]
+        return unprinted
+
+
+FLOWS = frozenset({"opening", "current", "closing", "distribution"})
+
+
+def _figure_measure(measure: str, figure: str) -> str | None:
+    """The measure of a topic's lookup that prints `figure`: a flow is a column of its own
+    (本年收入 beside 年初结转和结余), a 预算数 scopes the measure (budget.total)."""
+    if figure in FLOWS:
+        return figure if measure == "total" else None
+    return f"{figure}.{measure}"
 
 
 def _q(v: Decimal, places: int) -> Decimal:
@@ -125,7 +151,7 @@ def _code(st: Statement, fig: Figures) -> str | None:
 def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     if st.amount is None:
         return
-    expected = fig.get(st.topic, _code(st, fig))
+    expected = fig.get(st.topic, _code(st, fig), st.figure)
     if expected is None:
         return
     places = max(2, _places(st.amount))
@@ -337,12 +363,14 @@ def check(parsed: Parsed) -> Iterator[Finding]:
     fig = Figures(parsed)
     stated: dict[str, Decimal] = {}
     for st in parsed.statements:
-        if st.topic and st.amount is not None:
+        if st.topic and st.amount is not None and st.figure is None:
             stated.setdefault(st.topic, st.amount)
     for st in parsed.statements:
         if not st.topic:
             continue
         yield from _amount(st, fig, parsed)
+        if st.figure is not None:
+            continue  # a 预算数 or a flow of final accounts: its rates are the completion's
         yield from _share(st, fig, parsed, stated)
         yield from _growth(st, fig, parsed)
         yield from _negative_base(st, parsed)

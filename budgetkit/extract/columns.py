@@ -248,11 +248,18 @@ def columns_of(block: Block, width: int, tpl: Template, *, kind: str = "budget",
 
 def _one_code_group(cols: list[Column], paths: list[list[str]]) -> list[Column]:
     """The row's code is the first classification's: code columns under another header
-    (部门预算经济科目编码 | 政府预算经济科目编码, 30113 | 50103) label the row, not its code."""
+    (部门预算经济科目编码 | 政府预算经济科目编码, 30113 | 50103) label the row, not its code.
+    A code column after a measure column starts a panel of its own (人员经费 | 公用经费)."""
     first = None
+    panel_ends = False
     out = []
     for c in cols:
+        if c.is_measure:
+            panel_ends = True
         if c.role == "code":
+            if first is not None and panel_ends:
+                first = None
+            panel_ends = False
             parent = tuple(paths[c.index][:-1])
             leaf = norm_label(paths[c.index][-1]) if paths[c.index] else ""
             group = parent or (("类款项",) if leaf in ("类", "款", "项") else (leaf,))

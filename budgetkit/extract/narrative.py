@@ -60,6 +60,30 @@ class Vocab:
     planned_items: frozenset[str]
     statement_facts: dict[str, tuple[str, str]]
     change_sums: tuple
+    final: FinalVocab
+
+
+@dataclass(frozen=True)
+class FinalVocab:
+    """How the narrative of final accounts names its figures (narrative.final)."""
+
+    figures: tuple[tuple[re.Pattern[str], str], ...]  # subject ending → figure
+    figure_subjects: tuple[tuple[re.Pattern[str], str], ...]  # subject that is only a figure
+    versus_budget: re.Pattern[str]
+    relations: tuple[tuple[re.Pattern[str], str], ...]
+
+    def figure_of(self, subject: str) -> tuple[str, str | None]:
+        """(subject without its figure words, figure); "" as subject: about the one before."""
+        base, figure = subject, None
+        for pat, fig in self.figures:
+            if m := pat.search(subject):
+                if m.end() == len(subject):
+                    base, figure = subject[: m.start()], fig
+                    break
+        for pat, fig in self.figure_subjects:
+            if pat.search(base) or pat.search(subject):
+                return "", fig
+        return base, figure
 
 
 @cache
@@ -90,6 +114,12 @@ def vocab(tpl: Template | None = None) -> Vocab:
         planned_items=frozenset(n["planned_items"]),
         statement_facts={k: (v[0], v[1]) for k, v in n["statement_facts"].items()},
         change_sums=tuple(tuple(x) for x in n["change_sums"]),
+        final=FinalVocab(
+            figures=tuple((re.compile(p), f) for p, f in n["final"]["figures"]),
+            figure_subjects=tuple((re.compile(p), f) for p, f in n["final"]["figure_subjects"]),
+            versus_budget=re.compile(n["final"]["versus_budget"]),
+            relations=tuple((re.compile(p), r) for p, r in n["final"]["relations"]),
+        ),
     )
 
 
@@ -98,7 +128,10 @@ def topics(tpl: Template | None = None) -> dict[str, Topic]:
 
 
 _TOKEN = re.compile(
-    rf"(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})(?P<cunit>万元|元))"
+    rf"(?P<done>(?:完成|为)了?(?P<dscope>年初|全年|调整)?预算数?"
+    rf"(?:(?P<dnum>{NUM})(?P<dunit>万元|元))?的?(?P<dpct>{NUM})%)"
+    rf"|(?P<done2>预算(?:完成|执行)率(?:为|达)?(?P<d2pct>{NUM})%)"
+    rf"|(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})(?P<cunit>万元|元))"
     rf"|(?P<grw>(?P<gdir>增长|下降|减少|增加|降低|上升)了?(?P<gnum>{NUM})%)"
     rf"|(?P<shr>占[^，,。；;%\d]{{0,30}}?(?P<snum>{NUM})%)"
     rf"|(?P<flat>持平)"
@@ -245,6 +278,11 @@ class _Draft:
     growth: Decimal | None = None
     reason: str | None = None
     end: int = 0
+    figure: str | None = None
+    completion: Decimal | None = None
+    relation: str | None = None
+    budget_change: Decimal | None = None
+    budget_growth: Decimal | None = None
 
 
 def _wan(v: Decimal, unit: str) -> Decimal:
@@ -256,11 +294,17 @@ def _num(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def _drafts(para: Paragraph) -> list[_Draft]:
-    """Figures of one paragraph grouped by subject, with the stated reason."""
+def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
+    """Figures of one paragraph grouped by subject, with the stated reason.
+
+    With `final` (final accounts), a subject's figure words say which figure of it an amount
+    is (年初预算 139.01 万元，支出决算 296.05 万元: one subject, two figures), and completion
+    rates, differences from the budget and the stated relation to it are read too.
+    """
     text = para.text
     out: list[_Draft] = []
     cur: _Draft | None = None
+    bare: str | None = None  # a sentence that is only a subject (1.X（类）Y（款）Z（项）。)
     reason_open = False  # the last sentence ended inside a reason that may continue after ；
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
@@ -269,19 +313,58 @@ def _drafts(para: Paragraph) -> list[_Draft]:
         sentence = sm.group()
         rm = _REASON.search(sentence)
         stop = s0 + rm.start() if rm else s1
-        tokens = [t for t in _TOKEN.finditer(text, s0, stop)]
-        if cur is not None and reason_open and not tokens and not rm:
+        tokens = [
+            t for t in _TOKEN.finditer(text, s0, stop) if final or not (t["done"] or t["done2"])
+        ]
+        relations = _relations(text, s0, s1, final) if final else []
+        if cur is not None and reason_open and not tokens and not rm and not relations:
             cur.reason = (cur.reason or "") + sentence  # a reason continued after "；"
             reason_open = not sentence.endswith("。")
             continue
         reason_open = False
+        if final and not tokens and not rm and not relations:
+            bare = _clean_subject(_ENUMERATION.sub("", sentence.strip()))  # 1.X（类）Y（款）。
+            continue
         prev = s0
+        versus_budget = False  # the last change was on the budget (its growth is too)
         for t in tokens:
+            while relations and relations[0][0] < t.start() and cur is not None:
+                cur.relation = relations.pop(0)[1]
             lead = text[prev : t.start()]
             prev = t.end()
             subject = _subject(lead, printed=bool(t["amt"]))
+            figure = None
+            if final and t["amt"]:
+                subject, figure = final.figure_of(subject)
+                if not subject and figure is not None:
+                    # 年初预算 0 万元，支出决算 296.05 万元: the subject before's
+                    subject = bare or (cur.subject if cur is not None else "")
+                    bare = None
+            elif final and (t["chg"] or t["grw"]):
+                if t["chg"]:
+                    versus_budget = bool(final.versus_budget.search(_clean_subject(lead)))
+                if versus_budget and cur is not None:
+                    v = _wan(_num(t["cnum"]), t["cunit"]) if t["chg"] else _num(t["gnum"])
+                    negative = (t["cdir"] if t["chg"] else t["gdir"]) in _NEGATIVE
+                    if t["chg"]:
+                        cur.budget_change = -v if negative else v
+                    else:
+                        cur.budget_growth = -v if negative else v
+                    cur.end = t.end()
+                    continue
+            if final and (t["done"] or t["done2"]) and cur is not None:
+                cur.completion = _num(t["dpct"] or t["d2pct"])
+                cur.end = t.end()
+                if t["dnum"]:  # 完成预算 0 万元的 0%: the budget is stated too
+                    scope = {"年初": "initial", "调整": "adjusted"}.get(t["dscope"], "budget")
+                    budget = _Draft(cur.subject, para.line_at(t.start()), t.start())
+                    budget.amount, budget.figure = _wan(_num(t["dnum"]), t["dunit"]), scope
+                    budget.end = t.end()
+                    out.append(budget)
+                continue
             if t["amt"] or cur is None or subject:
                 cur = _Draft(subject, para.line_at(t.start()), t.start())
+                cur.figure = None if figure == "actual" else figure
                 out.append(cur)
             cur.end = t.end()
             if t["amt"]:
@@ -298,6 +381,10 @@ def _drafts(para: Paragraph) -> list[_Draft]:
                 cur.share = _num(t["snum"])
             elif t["flat"]:
                 cur.change = Decimal(0)
+        if cur is not None:
+            for _, relation in relations:
+                cur.relation = relation
+        bare = None  # a subject sentence names the figures of the sentence after it only
         if rm and cur is not None:
             reason = text[s0 + rm.end() : s1].strip()
             cur.reason = (cur.reason + reason) if (cur.reason and not tokens) else reason
@@ -308,6 +395,12 @@ def _drafts(para: Paragraph) -> list[_Draft]:
     return out
 
 
+def _relations(text: str, s0: int, s1: int, final: FinalVocab) -> list[tuple[int, str]]:
+    """(position, relation) of each 决算数大于/小于/等于预算数 in a sentence, in order."""
+    found = [(m.start(), rel) for pat, rel in final.relations for m in pat.finditer(text, s0, s1)]
+    return sorted(found)
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     a = max(text.rfind("。", 0, start), text.rfind("；", 0, start)) + 1
     b = text.find("。", end)
@@ -315,7 +408,10 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 
 def extract(
-    lines: list[Line], names: Mapping[str, str] | None = None, tpl: Template | None = None
+    lines: list[Line],
+    names: Mapping[str, str] | None = None,
+    tpl: Template | None = None,
+    kind: str = "budget",
 ) -> tuple[list[Statement], list[Fact]]:
     """Statements and facts of the 情况说明 part(s) of a document's lines.
 
@@ -323,6 +419,7 @@ def extract(
     it only 类 names resolve (via the national classification) and a 款/项 keeps its subject with code None.
     """
     v = vocab(tpl)
+    final = v.final if kind == "final" else None
     statements: list[Statement] = []
     facts: list[Fact] = []
     section = sub = part_head = None
@@ -341,7 +438,7 @@ def extract(
         facts.extend(_facts(para, v))
         if scope in v.fact_only_scopes:
             continue
-        for d in _drafts(para):
+        for d in _drafts(para, final):
             topic, code = topic_of(d.subject, scope, names, tpl)
             where = " / ".join(h for h in (part_head if weak else None, section) if h)
             st = Statement(
@@ -356,6 +453,11 @@ def extract(
                 sentence=_sentence_around(para.text, d.start, d.end),
                 line=d.line,
                 topic=topic,
+                figure=d.figure,
+                completion=d.completion,
+                relation=d.relation,
+                budget_change=d.budget_change,
+                budget_growth=d.budget_growth,
             )
             statements.append(st)
             facts.extend(_statement_facts(st, v))

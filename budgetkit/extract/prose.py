@@ -90,8 +90,20 @@ def is_heading(text: str) -> bool:
         and not _HAS_FIGURE.search(text)
         and "，" not in text
         and "," not in text
-        and not text.endswith("。")
+        and "。" not in text
     )
+
+
+_LEVEL_END = re.compile(r"（[类款项]）$")
+
+
+def _wraps(text: str, following: str) -> bool:
+    """A classification subject (…（类）…（款）…（项）。) cut at the line's end: the next line
+    completes it before its first 。 without a figure."""
+    if "（类）" not in text and "（款）" not in text:
+        return False
+    rest, end, _ = following.partition("。")
+    return bool(end) and not _HAS_FIGURE.search(rest) and bool(_LEVEL_END.search(text + rest))
 
 
 def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Line]]]:
@@ -145,18 +157,21 @@ def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
 
     A line starts a new paragraph when the previous one ended a sentence (。：；), when it
     starts with a list marker (一、 （一） 1、 1.), or when it or the previous line is a heading.
+    A numbered classification subject wrapped onto the next line is not a heading
+    (1.一般公共服务支出（类）发展与改革事务（款）日常经济 | 运行调节（项）。年初预算…).
     """
+    lines = list(lines)
+    texts = ["" if ln.is_row else norm(ln.text) for ln in lines]
     out: list[Paragraph] = []
     pieces: list[list[str]] = []  # each paragraph's texts, joined once at the end (linear)
     cur: Paragraph | None = None
-    for line in lines:
+    for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
         if line.is_row:
             cur = None
             continue
-        text = norm(line.text)
         if not text or _PAGE_NO.match(text):
             continue
-        head = is_heading(text)
+        head = is_heading(text) and not _wraps(text, texts[i + 1] if i + 1 < len(texts) else "")
         if (
             cur is None
             or cur.heading

@@ -21,7 +21,7 @@ from ..model import Amount, Finding, TableInfo, Unreadable
 from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code, unit_code
 from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
-from .labels import class_code, norm_label, row_item
+from .labels import class_code, header_role, norm_label, row_item
 
 _UNIT_SUFFIX = ("（本级）", "本级")
 
@@ -117,6 +117,7 @@ class _Reader:
             get = lambda c, cells=cells: cells[c.index] if c.index < len(cells) else ""  # noqa: E731
             unit_name = " ".join(get(c) for c in unit_cols if get(c)).strip()
             item_cols = 0
+            total_row_no = None  # a line's panels that each print their total: one total row
             for k, seg in enumerate(segs):
                 code_cells = [get(c) for c in seg if c.role == "code"]
                 name = next((get(c) for c in seg if c.role == "name" and get(c)), "")
@@ -142,7 +143,9 @@ class _Reader:
                     code = inherit(code_cells, last_code.get(k))
                 if code:
                     last_code[k] = code
-                item = None if code else row_item(label, self.tpl)
+                item = None if code else self._panel_total(label, seg) or row_item(label, self.tpl)
+                if not label and not code and total_row_no is not None and not spec.two_sided:
+                    item = "total"  # 公用经费合计 printed across two panels: its value is here
                 if code is None and item is None and self.by_function(sides[k]):
                     code = class_code(label)  # 一、一般公共服务支出 printed without 201
                 scope = None
@@ -153,7 +156,11 @@ class _Reader:
                 if item == "total" and not is_unit_row and not code:
                     has_total_row = True
                 org = current_org
-                row_amounts = self._cells(line, seg, sides[k], code, label, item, project, row_no)
+                at = row_no
+                if item == "total" and not spec.two_sided:
+                    at = row_no if total_row_no is None else total_row_no
+                    total_row_no = at
+                row_amounts = self._cells(line, seg, sides[k], code, label, item, project, at)
                 if scope:
                     row_amounts = self._rescoped(row_amounts, scope)
                 if is_unit_row:
@@ -197,6 +204,20 @@ class _Reader:
             self.amounts = [
                 _with_org(a, named[id(a)]) if id(a) in named else a for a in self.amounts
             ]
+
+    def _panel_total(self, label: str, seg: list[Column]) -> str | None:
+        """人员经费合计 under the 人员经费 panel: the total of the panel's own measure (in a
+        one-sided table whose panels print different measures side by side)."""
+        if catalog().tables[self.table].two_sided:
+            return None
+        lab = norm_label(label)
+        for suffix in ("合计", "小计", "总计"):
+            stem = lab.removesuffix(suffix)
+            if stem != lab and stem:
+                role = header_role(self.table, stem, self.tpl, self.kind)
+                if role and role != "total" and any(c.role == role for c in seg):
+                    return "total"
+        return None
 
     def _cells(self, line, seg, side, code, label, item, project, row_no) -> list[Amount]:
         out: list[Amount] = []
