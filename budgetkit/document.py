@@ -58,9 +58,7 @@ def parse(path: str | Path) -> Parsed:
         parsed.findings.extend(found)
     names = narrative.names_from(parsed.amounts)
     text = Prose(layout.prose, tpl)  # split into parts and paragraphs once
-    parsed.statements, parsed.facts = narrative.extract(
-        text, names=names, tpl=tpl, kind=meta.kind
-    )
+    parsed.statements, parsed.facts = narrative.extract(text, names=names, tpl=tpl, kind=meta.kind)
     parsed.profile = profile.extract(text)
     parsed.targets = performance.extract(src.lines)
     parsed.glossary = glossary.extract(text)

@@ -47,9 +47,9 @@ def _rate_matches(rate: Decimal, actual: Decimal, budget: Decimal) -> tuple[Deci
 
 
 def _one(st: Statement, stated: dict, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
-    if st.completion is None and st.relation is None and st.budget_change is None:
-        if st.budget_growth is None:
-            return
+    stated_any = (st.completion, st.relation, st.budget_change, st.budget_growth)
+    if all(x is None for x in stated_any):
+        return
     actual = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
     budget, _ = _budget(st, stated, fig)
     if actual is None or budget is None:
@@ -68,9 +68,7 @@ def _one(st: Statement, stated: dict, fig: Figures, parsed: Parsed) -> Iterator[
         rate = st.completion if st.completion is not None else st.budget_growth
         if rate is not None:
             what = "完成预算" if st.completion is not None else "较预算增长"
-            yield finding(
-                "narrative.completion.zero_budget", actual=_s(rate), what=what, **common
-            )
+            yield finding("narrative.completion.zero_budget", actual=_s(rate), what=what, **common)
     elif st.completion is not None:
         computed, ok = _rate_matches(st.completion, actual, budget)
         if computed != st.completion:
@@ -88,7 +86,9 @@ def _one(st: Statement, stated: dict, fig: Figures, parsed: Parsed) -> Iterator[
         if not holds[st.relation]:
             yield finding(
                 "narrative.relation",
-                expected=_RELATION["more" if actual > budget else "less" if actual < budget else "equal"],
+                expected=_RELATION[
+                    "more" if actual > budget else "less" if actual < budget else "equal"
+                ],
                 actual=_RELATION[st.relation],
                 stated=_RELATION[st.relation],
                 **common,

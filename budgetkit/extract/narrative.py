@@ -77,9 +77,8 @@ class FinalVocab:
         base, figure = subject, None
         for pat, fig in self.figures:
             if m := pat.search(subject):
-                if m.end() == len(subject):
-                    base, figure = subject[: m.start()], fig
-                    break
+                base, figure = subject[: m.start()], fig
+                break
         for pat, fig in self.figure_subjects:
             if pat.search(base) or pat.search(subject):
                 return "", fig
@@ -115,7 +114,7 @@ def vocab(tpl: Template | None = None) -> Vocab:
         statement_facts={k: (v[0], v[1]) for k, v in n["statement_facts"].items()},
         change_sums=tuple(tuple(x) for x in n["change_sums"]),
         final=FinalVocab(
-            figures=tuple((re.compile(p), f) for p, f in n["final"]["figures"]),
+            figures=tuple((re.compile(f"(?:{p})$"), f) for p, f in n["final"]["figures"]),
             figure_subjects=tuple((re.compile(p), f) for p, f in n["final"]["figure_subjects"]),
             versus_budget=re.compile(n["final"]["versus_budget"]),
             relations=tuple((re.compile(p), r) for p, r in n["final"]["relations"]),
