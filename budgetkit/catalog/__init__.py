@@ -53,6 +53,7 @@ class Cross:
     table: str  # the table a finding is filed under
     kinds: tuple[str, ...] = ("budget", "final")
     alternatives: tuple[Ref, ...] = ()  # other places figure a may be printed, in order
+    any_of: bool = False  # b may equal any printed alternative (else: the first printed one)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,18 @@ def _read_toml(name: str) -> dict:
 def catalog() -> Catalog:
     """The canonical catalog (cached: loaded once per process)."""
     base = _read_toml("tables.toml")
+    shared = base.get("decompositions", {})
+
+    def sums(spec: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        out = []
+        for s in spec.get("row_sums", []):
+            out.extend(shared[s] if isinstance(s, str) else [s])
+        return tuple((a, tuple(b)) for a, b in out)
+
+    def measures(spec: dict) -> tuple[str, ...]:
+        named = [m for a, b in sums(spec) for m in (a, *b)]
+        return tuple(dict.fromkeys([*spec["measures"], *named]))
+
     tables = {
         tid: TableSpec(
             id=tid,
@@ -98,8 +111,8 @@ def catalog() -> Catalog:
             required=bool(spec.get("required", False)),
             two_sided=spec.get("two_sided", False),
             classification=spec.get("classification"),
-            measures=tuple(spec["measures"]),
-            row_sums=tuple((a, tuple(b)) for a, b in spec.get("row_sums", [])),
+            measures=measures(spec),
+            row_sums=sums(spec),
             item_sums=tuple((a, tuple(b)) for a, b in spec.get("item_sums", [])),
             kinds=tuple(spec.get("kinds", ("budget", "final"))),
             satisfied_by=tuple(spec.get("satisfied_by", ())),
@@ -121,6 +134,7 @@ def catalog() -> Catalog:
                 c.get("table", c["b"][0]),
                 tuple(c.get("kinds", ("budget", "final"))),
                 _refs(c["a"])[1:],
+                c.get("any_of", False),
             )
             for c in base.get("cross", [])
         ),

@@ -50,6 +50,11 @@ def _one(
     rb = row_of(rows, ident.b)
     va = _value(ra, ident.a.measure)
     vb = _value(rb, ident.b.measure)
+    if ident.any_of and vb is not None:
+        for ref in ident.alternatives:
+            r = row_of(rows, ref)
+            if r is not None and _value(r, ref.measure) == vb:
+                return
     if va is None or vb is None:
         if va is not None and ra is not None and ident.b.table in empty and va != 0:
             yield from _empty(parsed, ident, ra, va, printed)

@@ -248,9 +248,27 @@ def _hierarchy_of(parsed: Parsed, table: str, title: str, rows: list[Row]) -> It
 
 
 def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Iterator[Finding]:
-    """三公: 合计 = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行 (per funding column)."""
-    items = {r.item: r for r in rows if r.item}
-    measures = sorted({m for r in rows for m in r.values})
+    """三公: 合计 = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行 (per funding column).
+
+    Items printed as columns are summed within their printed line (one line per budget unit);
+    items printed as rows, over the rows of each unit."""
+    groups: dict[tuple, dict[str, Row]] = {}
+    per_line: dict[tuple, int] = {}
+    for r in rows:
+        if r.item:
+            key = (r.org, r.line.page, r.line.lineno)
+            per_line[key] = per_line.get(key, 0) + 1
+    for r in rows:
+        if r.item:
+            key = (r.org, r.line.page, r.line.lineno)
+            group = groups.setdefault(key if per_line[key] > 1 else (r.org,), {})
+            group.setdefault(r.item, r)
+    for items in groups.values():
+        yield from _item_sums(parsed, table, title, items, sums)
+
+
+def _item_sums(parsed: Parsed, table: str, title: str, items: dict[str, Row], sums):
+    measures = sorted({m for r in items.values() for m in r.values})
     for target, parts in sums:
         if target not in items:
             continue
@@ -276,6 +294,8 @@ def _items(parsed: Parsed, table: str, title: str, rows: list[Row], sums) -> Ite
                 title=title,
                 item=catalog().items[target]["zh"],
                 parts=names,
+                where=(f"“{tr.org}”" if tr.org else "")
+                + (f"{catalog().measure_label(m)}：" if "." in m else ""),
             )
             if f:
                 yield f

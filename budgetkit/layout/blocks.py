@@ -132,6 +132,11 @@ def _is_total_row(line: Line, tpl: Template) -> bool:
     )
 
 
+def _unclosed(text: str) -> bool:
+    """A bracket opened and not closed: the text goes on on the next line."""
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
 def _single(line: Line) -> str | None:
     """The text of a line with one non-empty cell (prose, or a table-wide cell)."""
     cells = _cells(line)
@@ -179,6 +184,11 @@ class _Segmenter:
                     t = None  # the next line is the title on its own
         if t is None:
             return None
+        if span == 1 and _unclosed(text) and i + 1 < len(self.lines):
+            nxt = _single(self.lines[i + 1])  # （按支出功能分类科 | 目-不含上年结转）
+            whole = titles.recognise(text + nxt, self.tpl) if nxt else None
+            if whole is not None and (whole.table or whole.known):
+                t, span = whole, 2
         for k in range(i + span, min(i + span + TITLE_LOOKAHEAD, len(self.lines))):
             ln = self.lines[k]
             txt = _single(ln)
