@@ -55,9 +55,10 @@ class Figures:
     def table_of(self, topic: str | None) -> str | None:
         t = self.topics.get(topic or "")
         for lk in t.lookups if t else ():
-            if lk.table in self.rows or lk.table in self.empty:
-                return lk.table
-        return t.lookups[0].table if t and t.lookups else None
+            parts = lk.table.split("+")
+            if all(p in self.rows for p in parts) or lk.table in self.empty:
+                return parts[0]
+        return t.lookups[0].table.split("+")[0] if t and t.lookups else None
 
     def _row(self, lk, code: str | None) -> Row | None:
         """`row_of` for a lookup, remembered; a code's rows from an index of the table."""
@@ -96,6 +97,11 @@ class Figures:
                 if measure is None:
                     continue
                 lk = replace(lk, measure=measure)
+            if "+" in lk.table:  # the sum of tables (基本支出 + 项目支出 by economic class)
+                found = self._sum_of(lk, code)
+                if found is not None:
+                    return found
+                continue
             if lk.table not in self.rows:
                 if lk.table in self.empty:
                     return Decimal(0)
@@ -116,6 +122,22 @@ class Figures:
                 continue
             return found[0]
         return unprinted
+
+    def _sum_of(self, lk, code: str | None) -> Decimal | None:
+        """A figure summed over tables that each print part of it; None unless every table is
+        printed and at least one prints the figure."""
+        parts = lk.table.split("+")
+        if not all(t in self.rows for t in parts):
+            return None
+        total, seen = Decimal(0), False
+        for t in parts:
+            row = self._row(replace(lk, table=t), code if lk.row == "code" else None)
+            found = value_of(row, lk.measure) if row is not None else None
+            if row is not None and not row.readable(lk.measure):
+                return None
+            if found is not None:
+                total, seen = total + found[0], True
+        return total if seen else None
 
 
 FLOWS = frozenset({"opening", "current", "closing", "distribution"})

@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import cache
 
 from ..catalog import Ref
-from ..catalog.classification import function_classes
+from ..catalog.classification import economic, function_aliases, function_classes
 from ..catalog.templates import Template, template
 from ..model import Fact, Statement
 from ..reader.lines import Line
@@ -61,6 +61,8 @@ class Vocab:
     statement_facts: dict[str, tuple[str, str]]
     change_sums: tuple
     final: FinalVocab
+    economic_fund: re.Pattern[str]  # words naming the fund an economic 款 is spent from
+    economic_scopes: frozenset[str]  # sections about that fund
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,40 @@ class FinalVocab:
 
 
 @cache
+def _economic_items() -> dict[str, str]:
+    """款 of the economic classification by name (委托业务费 → 30227), leaving out names that
+    are also a function class's (其他支出)."""
+    functions = set(function_classes().values()) | set(function_aliases())
+    return {n: c for c, n in economic().items() if len(c) == 5 and n not in functions}
+
+
+_FUNCTION_MARK = re.compile(r"[（(]\d*[类款项][)）]|[（(]\d{3,7}[)）]")
+
+
+@cache
+def _function_names() -> re.Pattern[str]:
+    names = sorted({*function_classes().values(), *function_aliases()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def _economic_subject(subject: str, scope: str | None, v: Vocab) -> bool:
+    """An economic 款 named as the fund's spending (一般公共预算安排委托业务费), not a function
+    item (机关事业单位基本养老保险缴费支出（2080505）, 住房保障支出-住房改革支出-住房公积金) nor a
+    project's own allocation (资金分配情况：劳务费 22.4 万元)."""
+    if _FUNCTION_MARK.search(subject) or _function_names().search(subject):
+        return False
+    return scope in v.economic_scopes or bool(v.economic_fund.search(subject))
+
+
+def _subject_pattern(p: str) -> re.Pattern[str]:
+    """A subject rule's pattern; "@economic" stands for any 款 of the economic classification."""
+    if p == "@economic":
+        names = sorted(_economic_items(), key=len, reverse=True)
+        return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?!支出)")
+    return re.compile(p)
+
+
+@cache
 def vocab(tpl: Template | None = None) -> Vocab:
     """The narrative vocabulary of a template (the standard's by default)."""
     n = (tpl or template()).section("narrative")
@@ -102,7 +138,8 @@ def vocab(tpl: Template | None = None) -> Vocab:
         scopes=tuple((k, re.compile(p)) for k, p in n["scopes"]),
         fact_only_scopes=frozenset(n["fact_only_scopes"]),
         subjects=tuple(
-            (re.compile(p), frozenset(sc.split()) if sc else None, t) for p, sc, t in n["subjects"]
+            (_subject_pattern(p), frozenset(sc.split()) if sc else None, t)
+            for p, sc, t in n["subjects"]
         ),
         function_topics=dict(n["function_topics"]),
         facts=tuple(
@@ -113,6 +150,8 @@ def vocab(tpl: Template | None = None) -> Vocab:
         planned_items=frozenset(n["planned_items"]),
         statement_facts={k: (v[0], v[1]) for k, v in n["statement_facts"].items()},
         change_sums=tuple(tuple(x) for x in n["change_sums"]),
+        economic_fund=re.compile(n["economic"]["fund"]),
+        economic_scopes=frozenset(n["economic"]["scopes"]),
         final=FinalVocab(
             figures=tuple((re.compile(f"(?:{p})$"), f) for p, f in n["final"]["figures"]),
             figure_subjects=tuple((re.compile(p), f) for p, f in n["final"]["figure_subjects"]),
@@ -248,8 +287,12 @@ def topic_of(
     v = vocab(tpl)
     for pat, scopes, topic in v.subjects:
         if pat.search(subject) and (scopes is None or scope in scopes):
+            if topic.endswith(".economic") and not _economic_subject(subject, scope, v):
+                continue
             if topic.endswith(".function"):
                 return topic, resolve_code(subject, names)
+            if topic.endswith(".economic"):
+                return topic, _economic_items().get(pat.search(subject).group(0))
             return topic, None
     code = resolve_code(subject, names)
     if code:

@@ -22,6 +22,7 @@ from ..money import UNITS, looks_like_amount, parse_amount, to_wan
 from .codes import bad_code_cells, code_from_context, inherit, split_code, unit_code
 from .columns import ROW_ROLES, Column, columns_of, rescope, row_scope
 from .labels import class_code, header_role, norm_label, row_item
+from .wrapped import join_wrapped
 
 _UNIT_SUFFIX = ("（本级）", "本级")
 
@@ -90,6 +91,7 @@ class _Reader:
         width = max((len(b.cells) for b in block.body), default=0)
         width = max(width, max((len(h.cells) for h in block.header), default=0))
         self.cols = _text_columns(columns_of(block, width, tpl, kind=kind, year=year), block)
+        self.block = block = replace(block, body=join_wrapped(block.body, self.cols))
         self.kind, self.year = kind, year
         self.item_rank: dict[str, int] = {}  # items printed as columns: one row each, in order
         for c in self.cols:
@@ -418,7 +420,7 @@ def normalise(
         unreadable.extend(r.unreadable)
     cols = ((c.label, c.role) for c in r.cols)
     unmapped = [r.cols[i].label or f"第{i + 1}栏" for i in sorted(r.reported)]
-    return r.amounts, info(cols, _cells(block, r.cols), len(r.amounts), unmapped), r.findings
+    return r.amounts, info(cols, _cells(r.block, r.cols), len(r.amounts), unmapped), r.findings
 
 
 def _cells(block: Block, cols: list[Column]) -> int:
