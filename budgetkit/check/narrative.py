@@ -348,11 +348,26 @@ def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | 
     return out
 
 
+def _same_whole(total: list[Statement], parts: list[Statement], stated: dict) -> bool:
+    """The two sides decompose the same figure: where both state their amounts, they add up
+    to the same (basic + project of the 财政拨款 alone do not explain every source's change)."""
+    amounts = [s.amount if s.amount is not None else stated.get(s.topic) for s in (*total, *parts)]
+    if any(a is None for a in amounts):
+        return True
+    a = sum(amounts[: len(total)], Decimal(0))
+    b = sum(amounts[len(total) :], Decimal(0))
+    return abs(a - b) <= CENT * len(amounts)
+
+
 def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator[Finding]:
+    stated: dict[str, Decimal] = {}
+    for s in sts:
+        if s.topic and s.amount is not None and s.figure is None:
+            stated.setdefault(s.topic, s.amount)
     for name, total_spec, parts_spec in vocab(template(parsed.meta.template)).change_sums:
         total = _side(total_spec, sts, fig)
         parts = _side(parts_spec, sts, fig)
-        if not total or not parts:
+        if not total or not parts or not _same_whole(total, parts, stated):
             continue
         t = sum((s.change for s in total), Decimal(0))
         p = sum((s.change for s in parts), Decimal(0))
