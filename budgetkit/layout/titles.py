@@ -21,6 +21,7 @@ from ..catalog.templates import Template
 _SPACE = re.compile(r"[\s\u3000]+")
 _SENTENCE = re.compile(r"[，。；！？,;]|\.{3}|…|·{3}")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,8 @@ def recognise(text: str, tpl: Template) -> Title | None:
         if word in s:
             return Title(None, label, core, final, f"known title word {word}", kind)
     hits = [r for r in c.rules if r.matches(s)]
+    if not hits and _PART.match(label):  # 第三部分 部门决算表: the heading of the tables part
+        return Title(None, label, core, final, "part heading", "heading")
     if not hits:
         return Title(None, label, core, final, "no table's title words")
     best = max(r.weight for r in hits)
