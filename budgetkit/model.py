@@ -120,6 +120,7 @@ class Statement:
     relation: str | None = None  # 决算数大于/小于/等于预算数: "more" / "less" / "equal"
     budget_change: Decimal | None = None  # 决算数较预算数增加/减少 x 万元 (signed 决算 − 预算)
     budget_growth: Decimal | None = None  # 比预算数增长/下降 x% (signed percent)
+    share_of: str | None = None  # what the share is of, as printed (占本年支出合计的 x%)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog.rules import finding
 from ..catalog.templates import template
-from ..extract.narrative import names_from, resolve_code, topics, vocab
+from ..extract.narrative import names_from, resolve_code, topic_of, topics, vocab
 from ..model import Amount, Finding, Parsed, Statement
 from ..money import CENT
 from .rows import Row, pick, row_of, rows_by_table, value_of
@@ -42,7 +42,8 @@ class Figures:
     """
 
     def __init__(self, parsed: Parsed):
-        self.topics = topics(template(parsed.meta.template))
+        self.template = template(parsed.meta.template)
+        self.topics = topics(self.template)
         self.rows = rows_by_table(parsed)
         self.by_table: dict[str, list[Amount]] = {}
         for a in parsed.amounts:
@@ -204,9 +205,14 @@ def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterato
     if st.share is None or not t or not t.base:
         return
     part = st.amount if st.amount is not None else fig.get(st.topic, _code(st, fig))
-    base = fig.get(t.base)
+    base_topic = t.base
+    if st.share_of:  # 占总支出 94.24%: the base the sentence names
+        named, _ = topic_of(st.share_of, None, fig.names, fig.template)
+        if named and (fig.get(named) is not None or named in stated):
+            base_topic = named
+    base = fig.get(base_topic)
     if base is None:
-        base = stated.get(t.base)
+        base = stated.get(base_topic)
     if part is None or not base:
         return
     places = _places(st.share)
@@ -327,8 +333,8 @@ def _side(spec: tuple, sts: list[Statement], fig: Figures) -> list[Statement] | 
             hit = [s for s in with_change if s.topic == topic]
             if hit:
                 out.append(hit[0])
-            elif fig.get(topic):  # a non-zero source left unexplained: the sum is incomplete
-                return None
+            elif (v := fig.get(topic)) is None or v:  # a source left unexplained (not 0, or
+                return None  # not known to be 0): the sum is incomplete
         return out or None
     topic, digits = spec[1], spec[2]
     out, seen = [], set()

@@ -171,7 +171,7 @@ _TOKEN = re.compile(
     rf"|(?P<done2>预算(?:完成|执行)率(?:为|达)?(?P<d2pct>{NUM})%)"
     rf"|(?P<chg>(?P<cdir>增加|减少|增长|下降|降低|减|增)(?P<cnum>{NUM})(?P<cunit>万元|元))"
     rf"|(?P<grw>(?P<gdir>增长|下降|减少|增加|降低|上升)了?(?P<gnum>{NUM})%)"
-    rf"|(?P<shr>占[^，,。；;%\d]{{0,30}}?(?P<snum>{NUM})%)"
+    rf"|(?P<shr>占(?P<sof>[^，,。；;%\d]{{0,30}}?)(?P<snum>{NUM})%)"
     rf"|(?P<flat>持平)"
     rf"|(?P<amt>(?P<anum>{NUM})(?P<aunit>万元|亿元|万(?![\u4e00-\u9fff])|元))"
 )
@@ -186,26 +186,35 @@ _SUBJECT_STRIP = (
     re.compile(r"((预算数|预算|合计|共计|总额)(为|是)|为|是|预算数|合计|共计)$"),
     re.compile(r"[“”\"'‘’]"),
 )
+_SUBJECT_STRIP_FINAL = (
+    *_SUBJECT_STRIP[:3],
+    re.compile(r"((合计|共计|总额)(为|是)|为|是|合计|共计)$"),
+    *_SUBJECT_STRIP[4:],
+)
 _GENERIC = re.compile(r"^(其中|包括|合计|共计|总计|预算|预算数|当年|本年|中|)$")
 _LEVEL_MARK = re.compile(r"（([类款项])）")
 
 
-def _clean_subject(text: str) -> str:
+def _clean_subject(text: str, final: bool = False) -> str:
+    """The subject words of a clause; in final accounts the words saying which figure it is
+    (预算, 决算) stay for `FinalVocab.figure_of`."""
     s = text.translate(_BRACKETS)
-    for pat in _SUBJECT_STRIP:
+    for pat in _SUBJECT_STRIP_FINAL if final else _SUBJECT_STRIP:
         s = pat.sub("", s)
     return s.strip("，,：:；;。 ")
 
 
-def _subject(lead: str, printed: bool = False) -> str:
-    """The subject a figure refers to: the last non-generic clause of the text before it.
+def _subject(lead: str, printed: bool = False, final: bool = False, last: bool = False) -> str:
+    """The subject a figure refers to: the last non-generic clause of the text before it
+    (with `last`, only the last clause: a change after a description of what the amount
+    is, 其他收入 878.44 万元，包括存款利息收入…等，比上年增加 326.11 万元, is the amount's).
 
     With `printed`, an amount whose lead is only generic ("合计") keeps that word as printed
     rather than an empty subject.
     """
     pieces = [p for p in _CLAUSE.split(lead) if not _REASON.search(p)]
-    for piece in reversed(pieces):
-        s = _clean_subject(piece)
+    for piece in reversed(pieces[-1:] if last else pieces):
+        s = _clean_subject(piece, final)
         if not _GENERIC.match(s):
             return s
     if printed:
@@ -316,6 +325,7 @@ class _Draft:
     start: int
     amount: Decimal | None = None
     share: Decimal | None = None
+    share_of: str | None = None
     change: Decimal | None = None
     growth: Decimal | None = None
     reason: str | None = None
@@ -374,7 +384,7 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
                 cur.relation = relations.pop(0)[1]
             lead = text[prev : t.start()]
             prev = t.end()
-            subject = _subject(lead, printed=bool(t["amt"]))
+            subject = _subject(lead, bool(t["amt"]), final is not None, last=not t["amt"])
             figure = None
             if final and t["amt"]:
                 subject, figure = final.figure_of(subject)
@@ -421,6 +431,7 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
                 cur.growth = -v if t["gdir"] in _NEGATIVE else v
             elif t["shr"]:
                 cur.share = _num(t["snum"])
+                cur.share_of = _share_of(t["sof"])
             elif t["flat"]:
                 cur.change = Decimal(0)
         if cur is not None:
@@ -435,6 +446,15 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
         if d.reason:
             d.reason = d.reason.rstrip("。；;，, ") or None
     return out
+
+
+_SHARE_WORDS = re.compile(r"(的)?(比重|比例|份额)?(为|达)?$")
+
+
+def _share_of(words: str | None) -> str | None:
+    """What a share is of, as printed (占本年支出合计的 14.27% → 本年支出合计), None if unsaid."""
+    s = _SHARE_WORDS.sub("", (words or "").strip())
+    return s or None
 
 
 def _relations(text: str, s0: int, s1: int, final: FinalVocab) -> list[tuple[int, str]]:
@@ -489,6 +509,7 @@ def extract(
                 code=code,
                 amount=d.amount,
                 share=d.share,
+                share_of=d.share_of,
                 change=d.change,
                 growth=d.growth,
                 reason=d.reason,

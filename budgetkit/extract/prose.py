@@ -106,6 +106,26 @@ def _wraps(text: str, following: str) -> bool:
     return bool(end) and not _HAS_FIGURE.search(rest) and bool(_LEVEL_END.search(text + rest))
 
 
+_BARE_PART = re.compile(r"^第[一二三四五六七八九十]+部分$")
+
+
+def _part_at(text: str, lines: list[Line], i: int, tpl: Template) -> tuple[str, bool] | None:
+    """The part a heading line starts; one printed alone ("第三部分") takes its name from the
+    next line or two (国家信访局2024年度部门决 | 算情况说明)."""
+    found = _part_of(text, tpl)
+    if not _BARE_PART.match(text):
+        return found
+    name = text
+    for line in lines[i + 1 : i + 3]:
+        if line.is_row or not (nxt := norm(line.text)) or _PAGE_NO.match(nxt):
+            break
+        name += nxt
+        named = _part_of(name, tpl)
+        if named and named[0] != "other":
+            return named
+    return found
+
+
 def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Line]]]:
     """Split a document's lines into parts: (part, heading line, body lines).
 
@@ -117,7 +137,8 @@ def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Li
     toc_page: int | None = None
     in_toc = False
     strong = False
-    for line in lines:
+    lines = list(lines)
+    for i, line in enumerate(lines):
         if line.is_row and not in_toc:
             if out:
                 out[-1][2].append(line)
@@ -139,7 +160,7 @@ def parts(lines: Iterable[Line], tpl: Template) -> list[tuple[str, Line, list[Li
             else:
                 continue
         if not line.is_row:
-            found = _part_of(text, tpl)
+            found = _part_at(text, lines, i, tpl)
             # a strong part is ended by a strong heading; a strong 表 part (whose tables are
             # elsewhere) also by the narrative's own heading (昆明: 第二部分…预算表 lists them)
             tables_part = bool(out) and out[-1][0] == "tables"
