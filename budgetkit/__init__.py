@@ -12,11 +12,12 @@ __version__ = "0.1.0"
 __all__ = ["read", "load", "write", "Document", "__version__"]
 
 
-def read(path):
-    """Read one disclosure (text, PDF or text dump) into a `Document`."""
+def read(*paths):
+    """Read one disclosure (text, PDF, web page or text dump) into a `Document`;
+    `read(narrative, tables)`: a publication split into two files, as one document."""
     from .document import read as _read
 
-    return _read(path)
+    return _read(*paths)
 
 
 def load(directory):

@@ -215,6 +215,8 @@ def cmd_parse(args) -> int:
             print(f"budgetkit: {error}", file=sys.stderr)
 
     result = parse_batch(args.paths, args.out, jobs=args.jobs, progress=progress)
+    for line in result.paired + result.notes:  # split publications read as one document
+        print(shown(line), file=sys.stderr)
     if result.package:
         n = len(result.written)
         print(f"wrote {n} document(s) to {result.package.parent} ({result.package.name})")
@@ -239,6 +241,8 @@ def cmd_report(args) -> int:
         progress=print_progress,
         reuse_kernel=not args.fresh_kernels,
     )
+    for line in result.notes:  # split publications read as one document
+        print(shown(line), file=sys.stderr)
     print(result.summary())
     return EXIT_UNREADABLE if len(paths) < len(args.paths) else result.exit_code
 
@@ -272,6 +276,8 @@ def cmd_corpus_build(args) -> int:
         progress=progress,
     )
     print(result.summary())
+    for line in result.paired + result.notes:  # split publications read as one document
+        print(shown(line), file=sys.stderr)
     for f in result.failed:
         print(f"budgetkit: {f['path']}: {f['reason']}", file=sys.stderr)
     return EXIT_UNREADABLE if missing or result.failed else EXIT_OK

@@ -32,8 +32,11 @@ MIN_TABLES = 2  # fewer recognised tables than this, and no narrative figures: n
 MIN_STATEMENTS = 3  # a narrative-only publication states at least this many figures
 
 
-def parse(path: str | Path) -> Parsed:
-    """Read a file into `Parsed` records (raises `ReadError` when it is not a disclosure)."""
+def parse(path: str | Path, *, companion: Parsed | None = None) -> Parsed:
+    """Read a file into `Parsed` records (raises `ReadError` when it is not a disclosure).
+
+    `companion`: the tables file of a split publication whose narrative `path` is; its row
+    names resolve the narrative's 款/项 subjects to codes (see `pairing`)."""
     src = read_source(path)
     choice = templates.choose(
         cover(src.lines, templates.template()), [ln.text for ln in src.lines if _short(ln)]
@@ -56,7 +59,7 @@ def parse(path: str | Path) -> Parsed:
         parsed.amounts.extend(amounts)
         parsed.tables.append(info)
         parsed.findings.extend(found)
-    names = narrative.names_from(parsed.amounts)
+    names = narrative.names_from([*parsed.amounts, *(companion.amounts if companion else ())])
     text = Prose(layout.prose, tpl)  # split into parts and paragraphs once
     parsed.statements, parsed.facts = narrative.extract(text, names=names, tpl=tpl, kind=meta.kind)
     parsed.profile = profile.extract(text)
@@ -116,8 +119,18 @@ def _short(line) -> bool:
     return len(line.text) <= 60
 
 
-def read(path: str | Path) -> Document:
-    return Document(parse(path))
+def read(*paths) -> Document:
+    """`read(path)`: one file; `read(narrative, tables)` (or a list of the two): a split
+    publication as one document (`pairing.read_pair`)."""
+    if len(paths) == 1 and isinstance(paths[0], list | tuple):
+        paths = tuple(paths[0])
+    if len(paths) == 1:
+        return Document(parse(paths[0]))
+    if len(paths) == 2:
+        from .pairing import read_pair
+
+        return Document(read_pair(*paths))
+    raise TypeError(f"read() takes one file, or a narrative and a tables file ({len(paths)} given)")
 
 
 def _where(line) -> dict:
@@ -148,7 +161,7 @@ class Document:
         return f"<Document {m.department} {m.year} {m.kind} ({len(self.parsed.amounts)} amounts)>"
 
     def _file(self, line) -> dict:
-        return {"file": self.meta.source, **_where(line)}
+        return {"file": line.file or self.meta.source, **_where(line)}
 
     # -- tables ---------------------------------------------------------------------------
     @cached_property

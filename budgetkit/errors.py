@@ -27,6 +27,12 @@ class NeedsOCR(ReadError):
     """A PDF without a text layer (a scan): it must go through OCR first."""
 
 
+class NotAPair(ReadError):
+    """Two files given as one split publication (narrative + tables) that are not its two
+    halves: another department, year, kind or scope, or not a narrative and a tables file.
+    `path` names both files."""
+
+
 class MalformedNumber(BudgetkitError):
     """A cell or sentence holds something that should be an amount but is not one."""
 

@@ -30,6 +30,7 @@ class Figure:
     line: int | None = None
     derived: str | None = None  # why the figure is not a printed cell
     doubt: str | None = None  # an error finding on the figure's row
+    file: str | None = None  # the file printing it, in a split publication (else the document's)
 
 
 def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
@@ -52,7 +53,10 @@ def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
             found = value_of(row, ref.measure) if row else None
             if row is not None and not row.readable(ref.measure):
                 # printed but not a number: not a figure (a later source may print it)
-                fig = replace(fig, table=row.table, page=row.line.page, line=row.line.lineno)
+                fig = replace(
+                    fig, table=row.table, page=row.line.page, line=row.line.lineno,
+                    file=row.line.file,
+                )  # fmt: skip
                 fig = replace(fig, doubt=_doubt(row, errors, "read.") or "not a number")
                 continue
             if row is None or found is None:
@@ -70,6 +74,7 @@ def headline(parsed: Parsed, findings: Iterable[Finding] = ()) -> list[Figure]:
                 row.line.lineno,
                 how,
                 _doubt(row, errors),
+                row.line.file,
             )
             break
         if fig.value is None:
@@ -95,7 +100,7 @@ def _stated(spec, parsed: Parsed) -> Figure | None:
             where = st.line.where()
             return Figure(
                 spec.key, spec.zh, spec.en, st.amount, None, st.line.page, st.line.lineno,
-                f"stated in the narrative ({where}: {st.sentence[:40]})",
+                f"stated in the narrative ({where}: {st.sentence[:40]})", file=st.line.file,
             )  # fmt: skip
     return None
 
@@ -117,13 +122,15 @@ def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:
     return Figure(
         spec.key, spec.zh, spec.en, sum((v for _, v in found), Decimal(0)),
         first.table, first.line.page, first.line.lineno, f"sum of {names}",
+        file=first.line.file,
     )  # fmt: skip
 
 
 def _doubt(row: Row, errors: list[Finding], prefix: str = "") -> str | None:
     for f in errors:
         if (
-            f.table == row.table
+            (row.line.file is None or f.file == row.line.file)  # a split publication's file
+            and f.table == row.table
             and f.line == row.line.lineno
             and f.page == row.line.page
             and f.rule.startswith(prefix)

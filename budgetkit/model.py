@@ -20,11 +20,13 @@ class Meta:
     kind: str  # "budget" (预算) or "final" (决算)
     scope: str  # "department" (部门) or "unit" (单位)
     unit_as_printed: str | None  # the tables' unit, e.g. "万元" or "元"
-    source: str  # path of the file read
-    format: str  # "text", "pdf", "dump"
+    source: str  # path of the file read (a split publication: its narrative file)
+    format: str  # "text", "pdf", "html", "dump"
     template: str = "standard"  # the template the document was read with
     template_evidence: tuple[str, ...] = ()  # why that template (patterns that matched)
-    publication: str = "full"  # "full", "tables" (tables only), "narrative" (no tables), "targets"
+    # "full", "tables" (tables only), "narrative" (no tables), "targets", "split" (a narrative
+    # file and a tables file read as one document, `pairing`)
+    publication: str = "full"
     sources: tuple[str, ...] = ()  # every file read (a narrative and a tables file when split)
 
 

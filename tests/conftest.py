@@ -43,3 +43,23 @@ def cli(capsys):
         return code, out, err
 
     return _run
+
+
+#: The seed cut in two as split publications are (issue 9 item 4): its cover, 目录, 概况,
+#: 情况说明, 绩效目标 and 名词解释 in one file, its cover and 公开表 in the other.
+SEED_NARRATIVE = (slice(0, 66), slice(370, None))  # seed lines 1-66 and 371-606
+SEED_TABLES = (slice(0, 6), slice(66, 370))  # seed lines 1-6 and 67-370
+
+
+@pytest.fixture
+def split_seed(tmp_path, seed_text):
+    """(narrative file, tables file): the seed published as two files (narrative.txt and
+    tables.txt in `tmp_path`)."""
+
+    def _write(name: str, parts) -> Path:
+        lines = seed_text.split("\n")
+        p = tmp_path / name
+        p.write_text("\n".join(x for part in parts for x in lines[part]), "utf-8")
+        return p
+
+    return _write("narrative.txt", SEED_NARRATIVE), _write("tables.txt", SEED_TABLES)

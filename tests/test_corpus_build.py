@@ -255,7 +255,9 @@ def test_bundled_data_builds(tmp_path):
     assert code == 0, stderr
     c = budgetkit.corpus.open(out)
     docs = c.documents
-    assert len(docs) == 14 and len(c.failures) == 0
+    # the seed, 13 Shanghai files and 23 corpus files; 北京信访办 is one document in two files
+    assert len(docs) == 1 + 13 + 23 - 1 and len(c.failures) == 0
+    assert "1 of them split into two files" in stdout + stderr
     wanli = docs[docs.department_key == "上海市普陀区人民政府万里街道办事处"]
     assert sorted(wanli.year) == [2023, 2024, 2025, 2025]
     # 部门 and 单位 documents of one department share its key
@@ -263,30 +265,39 @@ def test_bundled_data_builds(tmp_path):
     assert sorted(sifa.scope) == ["department", "unit"]
 
 
-def test_a_document_may_be_two_files(tmp_path, monkeypatch):
-    """The hook for split publications: a pairing function groups a narrative and its tables
-    into one document, read with `budgetkit.read(narrative, tables)` (the reader's, when it
-    lands; stand-ins here), and the document lists both sources."""
-    import budgetkit
-    from budgetkit.document import read as read_one
+def test_a_document_may_be_two_files(tmp_path, split_seed):
+    """A narrative file and its tables file (the seed cut in two) are one document of the
+    corpus, paired on what they say (department, year, kind, scope), listing both sources; a
+    rebuild reads nothing again."""
+    import shutil
 
     data = tmp_path / "data"
-    narrative, tables_file = copies(data, 2)
+    data.mkdir()
+    narrative = shutil.move(split_seed[0], data / "a.txt")  # names say nothing
+    tables_file = shutil.move(split_seed[1], data / "b.txt")
     alone = copies(data, 1, start=5)[0]
-
-    def pair_sources(paths):
-        return [tuple(p for p in paths if p.name in {narrative.name, tables_file.name})]
-
-    monkeypatch.setattr(budgetkit, "pair_sources", pair_sources, raising=False)
-    monkeypatch.setattr(budgetkit, "read", lambda n, t=None: read_one(t or n))
     result = build([data], tmp_path / "c", jobs=1)
     docs = budgetkit.corpus.open(tmp_path / "c").documents.set_index("department")
     assert result.documents == 2 and len(result.failed) == 0
-    assert docs.loc["测试市第1局", "sources"] == f"{narrative} | {tables_file}"
-    assert docs.loc["测试市第5局", "sources"] == str(alone)
-
-    monkeypatch.setattr(budgetkit, "read", lambda path: read_one(path))  # a one-file reader
-    result = build([data], tmp_path / "c2", jobs=1)
-    assert [f["reason"] for f in result.failed] == [
-        "this budgetkit cannot read a split publication"
+    assert result.paired == [
+        f"paired {narrative} (narrative) + {tables_file} (tables): one document, "
+        "昌吉回族自治州人民政府驻北京联络处 2024 部门预算"
     ]
+    pair = docs.loc["昌吉回族自治州人民政府驻北京联络处"]
+    assert pair["sources"] == f"{narrative} | {tables_file}" and pair["publication"] == "split"
+    assert pair["income_total"] == Decimal("342.31")
+    assert docs.loc["测试市第5局", "sources"] == str(alone)
+    assert docs.loc["测试市第5局", "publication"] == "full"
+    amounts = budgetkit.corpus.open(tmp_path / "c").amounts
+    assert set(amounts[amounts.document == pair["document"]]["file"]) == {str(tables_file)}
+    again = build([data], tmp_path / "c", jobs=1)
+    assert (again.read, again.documents, len(again.paired)) == (0, 2, 1)
+
+
+def test_the_package_build_function_survives_its_first_call(tmp_path):
+    """Importing the submodule `corpus.build` bound `budgetkit.corpus.build` to it, so a second
+    `budgetkit.corpus.build(...)` (a notebook re-run) raised "'module' object is not callable"."""
+    copies(tmp_path / "data", 1)
+    budgetkit.corpus.build([tmp_path / "data"], tmp_path / "c", jobs=1)
+    assert callable(budgetkit.corpus.build)
+    assert budgetkit.corpus.build([tmp_path / "data"], tmp_path / "c", jobs=1).read == 0

@@ -90,7 +90,7 @@ def find_documents(
     files = sorted(p for p in root.rglob("*") if p.suffix.lower() in (".txt", ".pdf"))
     named = [p for p in files if department in p.name]
     docs = list(include)
-    seen = {str(Path(d.meta.source).resolve()) for d in docs}
+    seen = {str(Path(p).resolve()) for d in docs for p in d.meta.sources or (d.meta.source,)}
     for p in named or files:
         if str(p.resolve()) in seen:
             continue
@@ -532,8 +532,9 @@ def select(
     import budgetkit
 
     if document:
-        doc = budgetkit.read(document)
-        folder = corpus or Path(document).parent
+        doc = budgetkit.read(document)  # a file, or [narrative, tables] of a split publication
+        first = document[0] if isinstance(document, list | tuple) else document
+        folder = corpus or Path(first).parent
         dept = department or doc.meta.department
         docs = find_documents(folder, dept, scope=doc.meta.scope, include=[doc]) if dept else [doc]
         if doc.meta.year not in [d.meta.year for d in docs]:

@@ -114,7 +114,7 @@ def finding(
         message=message,
         expected=_text(expected),
         actual=_text(actual),
-        file=source,
+        file=line.file if line is not None and line.file else source,
         page=line.page if line else None,
         line=line.lineno if line else None,
     )

@@ -90,6 +90,12 @@ class Figures:
         `Statement.figure`) asks for that figure of the topic: only a table that prints it
         gives it.
         """
+        return self.lookup(topic, code, figure)[0]
+
+    def lookup(
+        self, topic: str | None, code: str | None = None, figure: str | None = None
+    ) -> tuple[Decimal | None, Row | None]:
+        """`get`'s figure and the row it was read from (None when no printed row gives it)."""
         t = self.topics.get(topic or "")
         unprinted = None  # a table that is present but does not print the figure: 0
         for lk in t.lookups if t else ():
@@ -101,11 +107,11 @@ class Figures:
             if "+" in lk.table:  # the sum of tables (基本支出 + 项目支出 by economic class)
                 found = self._sum_of(lk, code)
                 if found is not None:
-                    return found
+                    return found, None
                 continue
             if lk.table not in self.rows:
                 if lk.table in self.empty:
-                    return Decimal(0)
+                    return Decimal(0), None
                 continue
             if lk.row == "code" and not code:
                 continue
@@ -115,14 +121,14 @@ class Figures:
                     unprinted = Decimal(0) if unprinted is None else unprinted
                 continue
             if not row.readable(lk.measure):
-                return None
+                return None, row
             found = value_of(row, lk.measure)
             if found is None:  # the table does not print that measure: a later lookup may
                 if figure is None:
                     unprinted = Decimal(0) if unprinted is None else unprinted
                 continue
-            return found[0]
-        return unprinted
+            return found[0], row
+        return unprinted, None
 
     def _sum_of(self, lk, code: str | None) -> Decimal | None:
         """A figure summed over tables that each print part of it; None unless every table is
@@ -174,7 +180,7 @@ def _code(st: Statement, fig: Figures) -> str | None:
 def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     if st.amount is None:
         return
-    expected = fig.get(st.topic, _code(st, fig), st.figure)
+    expected, row = fig.lookup(st.topic, _code(st, fig), st.figure)
     if expected is None:
         return
     places = max(2, _places(st.amount))
@@ -184,11 +190,15 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
         return
     # a figure stated in whole 万元 (or one decimal) is rounding when the table rounds to it
     rounding = diff <= CENT or _q(expected, _places(st.amount)) == st.amount
+    # a split publication: the table figure is in the other file, so the message names it
+    other = row is not None and row.line.file != st.line.file
     yield finding(
         "narrative.amount",
         parsed.meta.source,
         st.line,
         rounding=rounding,
+        variant="other_file" if other else None,
+        table_at=f"{row.line.file}:{row.line.where()}" if other else "",
         table=fig.table_of(st.topic),
         code=_code(st, fig),
         expected=_s(expected),
@@ -210,7 +220,7 @@ def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterato
         named, _ = topic_of(st.share_of, None, fig.names, fig.template)
         if named and (fig.get(named) is not None or named in stated):
             base_topic = named
-    base = fig.get(base_topic)
+    base, row = fig.lookup(base_topic)
     if base is None:
         base = stated.get(base_topic)
     if part is None or not base:
@@ -224,11 +234,14 @@ def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterato
     lo = (part - hp) / (base + hb) * HUNDRED - hs
     hi = (part + hp) / (base - hb) * HUNDRED + hs
     rounding = lo <= st.share <= hi
+    other = row is not None and row.line.file != st.line.file  # the base is in the other file
     yield finding(
         "narrative.share",
         parsed.meta.source,
         st.line,
         rounding=rounding,
+        variant="other_file" if other else None,
+        table_at=f"{row.line.file}:{row.line.where()}" if other else "",
         table=fig.table_of(st.topic),
         code=_code(st, fig),
         expected=_s(shown),

@@ -187,7 +187,7 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
         if t.total != total.value:
             yield _finding(
                 "performance.budget.mismatch", t, src, t.line,
-                expected=total.value, actual=t.total, where=f"{src}:{total.line.where()}",
+                expected=total.value, actual=t.total, where=f"{total.line.file or src}:{total.line.where()}",
             )  # fmt: skip
     sums: dict[str, tuple[Decimal, list] | None] = {}  # per item, computed once
     for fact in parsed.facts:

@@ -22,7 +22,11 @@ def build(paths, out, jobs=None, address=None, progress=None):
     """Build or update the corpus in `out` (see `corpus.build.build`)."""
     from .build import build as _build
 
+    globals()["build"] = _entry  # importing the submodule `build` bound its name to it
     return _build(paths, out, jobs=jobs, address=address, progress=progress)
+
+
+_entry = build
 
 
 def open(path):  # noqa: A001

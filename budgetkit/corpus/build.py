@@ -35,7 +35,7 @@ from . import tables
 from .departments import aliases as load_aliases
 from .part import failure, part_header, read_part, table_of, unpack, warm
 from .scheduler import Crashed, scheduler
-from .sources import Unit, units
+from .sources import Unit, pair_units, units
 
 ROW_GROUP = 32_768  # rows buffered per (table, year) before a row group is written
 KEEP_GENERATIONS = 2  # the current one and the one before (a reader may still be in it)
@@ -51,11 +51,14 @@ class BuildResult:
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     unchanged_files: int = 0  # Parquet files taken over from the previous generation
+    paired: list[str] = field(default_factory=list)  # split publications read as one document
+    notes: list[str] = field(default_factory=list)  # files that could have been paired, and why not
 
     def summary(self) -> str:
+        pairs = f", {len(self.paired)} of them split into two files" if self.paired else ""
         return (
             f"{self.documents} document(s) in {self.out} ({self.read} read, {self.reused} "
-            f"unchanged, {len(self.failed)} failed) in {self.seconds:.1f} s"
+            f"unchanged, {len(self.failed)} failed{pairs}) in {self.seconds:.1f} s"
         )
 
 
@@ -117,17 +120,51 @@ def build(
             raise BudgetkitError(f"{where}: no documents found (.pdf, .txt, .html files)")
         result = BuildResult(out, "")
         _read_missing(found, out / "cache", jobs, address, progress, result)
+        every = list(found)  # single files stay cached even when read as half of a pair
+        found, pairs = _pair(found, out, jobs, address, progress, result)
+        every += pairs
         if progress:
             progress("assemble", 0, len(found), "", None)
         result.generation = _assemble(found, out, result)
-        _collect_garbage(out, found)
+        _collect_garbage(out, every)
     result.seconds = time.perf_counter() - t0
     return result
 
 
+def _pair(found: list[Unit], out: Path, jobs, address, progress, result: BuildResult):
+    """(units to assemble, pair units): the narrative-only and tables-only files of one
+    publication, as the read files' cached headers say (`pairing`), are read as one unit
+    that replaces them. A pair that cannot be read leaves its two files as they were."""
+    cache = out / "cache"
+    singles = []
+    for u in found:
+        part = cache / f"{cache_key(u)}.part"
+        with contextlib.suppress(OSError, ValueError, KeyError):  # not read, or damaged
+            singles.append((u, part_header(part)))
+    pairs, grouping = pair_units(singles, load_aliases(out))
+    result.notes.extend(grouping.notes)
+    if not pairs:
+        return found, pairs
+    before = len(result.failed)
+    _read_missing(pairs, cache, jobs, address, progress, result)
+    for crash in result.failed[before:]:  # its files are still read one by one
+        result.notes.append(f"not paired: {crash['path']}: {crash['reason']}")
+    del result.failed[before:]
+    taken, joined = set(), []
+    for unit, (n, t), line in zip(pairs, grouping.pairs, grouping.said, strict=True):
+        if not (cache / f"{cache_key(unit)}.part").exists():
+            result.notes.append(f"not paired: {' + '.join(unit.paths)} could not be read as one")
+            continue
+        taken.update((n, t))
+        joined.append(unit)
+        result.paired.append(line)
+    kept = [u for u in found if u not in taken] + joined
+    return sorted(kept, key=lambda u: u.paths), pairs
+
+
 def _read_missing(found, cache: Path, jobs, address, progress, result: BuildResult) -> None:
     todo = [u for u in found if not _cached(cache, u)]
-    result.reused = len(found) - len(todo)
+    result.reused += len(found) - len(todo)
     if not todo:
         return
     if address is None:

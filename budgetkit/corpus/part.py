@@ -92,6 +92,7 @@ def _tables(unit: Unit, doc) -> tuple[dict[str, bytes], dict]:
         "scope": m.scope,
         "unit_as_printed": m.unit_as_printed,
         "format": m.format,
+        "publication": m.publication,
         "sources": " | ".join(unit.paths),
         "sha256": unit.sha256,
         "budgetkit": __version__,
@@ -110,7 +111,8 @@ def _tables(unit: Unit, doc) -> tuple[dict[str, bytes], dict]:
         "institutions": [prof.institutions if prof else None],
     }
     blobs["profile"] = _ipc(schema.arrow_table(tables.columns("profile"), profile))
-    return blobs, {"year": m.year, "department": m.department}
+    header = {"year": m.year, "department": m.department, "kind": m.kind, "scope": m.scope}
+    return blobs, {**header, "publication": m.publication, "format": m.format}
 
 
 def warm() -> None:

@@ -2,22 +2,17 @@
 
 A *document* is one publication: usually one file, sometimes two (a narrative and its tables
 published separately). `units(paths)` finds the files (folders recursively, hidden files and
-folders skipped) and groups them with `pair`; `read_unit` reads one unit into a `Document`.
-
-Pairing hook: the reader is gaining `budgetkit.read(narrative_path, tables_path)` and a
-function that pairs such files. `pair` uses it when present (`budgetkit.reader.pairing.pair`
-or `budgetkit.pair_sources`, returning groups of paths); until then each file is a document.
+folders skipped), one unit each; once they are read, `pair_units` joins the narrative-only and
+tables-only files whose meta agree (department, year, kind, scope: `budgetkit.pairing`, never
+file names) into a unit of two files; `read_unit` reads a unit into a `Document`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from ..errors import ReadError
 
 #: File kinds a disclosure comes in (anything else in a folder is not looked at).
 SUFFIXES = (".pdf", ".txt", ".text", ".tsv", ".htm", ".html")
@@ -73,27 +68,6 @@ def files(paths, exclude: Path | None = None) -> list[Path]:
     return list(seen.values())
 
 
-def pair(paths: list[Path]) -> list[tuple[Path, ...]]:
-    """Group files into documents (1 or 2 files each) with the reader's pairing function
-    where it exists; each file alone otherwise."""
-    fn = _reader_pairing()
-    if fn is None:
-        return [(p,) for p in paths]
-    groups = [tuple(Path(x) for x in g) for g in fn(list(paths))]
-    covered = {p for g in groups for p in g}
-    return groups + [(p,) for p in paths if p not in covered]
-
-
-def _reader_pairing():
-    try:
-        from ..reader.pairing import pair as fn  # the lead's pairing function, when it lands
-    except ImportError:
-        import budgetkit
-
-        fn = getattr(budgetkit, "pair_sources", None)
-    return fn
-
-
 def content_hash(paths) -> str:
     h = hashlib.sha256()
     for p in paths:
@@ -108,18 +82,43 @@ def content_hash(paths) -> str:
 
 
 def units(paths, exclude: Path | None = None) -> list[Unit]:
-    """Documents under `paths`, sorted by their source paths (a stable order)."""
-    found = [tuple(display_path(p) for p in g) for g in pair(files(paths, exclude))]
+    """One unit per file under `paths`, sorted by path (a stable order)."""
+    found = [(display_path(p),) for p in files(paths, exclude)]
     return sorted((Unit(g, content_hash(g)) for g in found), key=lambda u: u.paths)
+
+
+def meta_of(header: dict, unit: Unit):
+    """The `Meta` pairing needs, from a cached part's header (see `part._tables`)."""
+    from ..model import Meta
+
+    return Meta(
+        header.get("department"),
+        header.get("year"),
+        header.get("kind", "budget"),
+        header.get("scope", "department"),
+        None,
+        unit.paths[0],
+        header.get("format", ""),
+        publication=header.get("publication", "full"),  # an old part: never paired
+    )
+
+
+def pair_units(singles: list[tuple[Unit, dict]], names=None):
+    """(pair units, `Pairing` of the single units): a unit of (narrative, tables) for each
+    narrative-only and tables-only file of one publication, from the read files' headers."""
+    from ..pairing import pairing
+
+    metas = {u: meta_of(h, u) for u, h in singles}
+    found = pairing([u for u, _ in singles], meta=metas.__getitem__, names=names)
+    pairs = []
+    for n, t in found.pairs:
+        paths = (*n.paths, *t.paths)
+        pairs.append(Unit(paths, content_hash(paths)))
+    return pairs, found
 
 
 def read_unit(unit: Unit):
     """Read a unit (1 file, or narrative + tables) into a `Document`."""
     import budgetkit
 
-    if len(unit.paths) == 1:
-        return budgetkit.read(unit.paths[0])
-    params = inspect.signature(budgetkit.read).parameters
-    if len(params) < len(unit.paths):
-        raise ReadError(" + ".join(unit.paths), "this budgetkit cannot read a split publication")
     return budgetkit.read(*unit.paths)

@@ -266,7 +266,7 @@ def _provenance_sheet(book, docs: Sequence) -> None:
             sheet.add(
                 [table, _side_zh(a.side), getattr(a, "org", None), a.code, a.name,
                  cat.measure_label(a.measure), a.value, a.printed, a.unit,
-                 doc.meta.source, a.line.page, a.line.lineno],
+                 a.line.file or doc.meta.source, a.line.page, a.line.lineno],
                 [None] * 6 + [fmt] + [None] * 5,
             )  # fmt: skip
 

@@ -20,6 +20,7 @@ class Line:
     cells: tuple[str, ...]
     lineno: int  # 1-based line in a text file; 1-based line within the page for a PDF
     page: int | None = None  # 1-based page for PDFs and page-broken dumps
+    file: str | None = None  # the file, in a document read from two (a split publication)
 
     @property
     def text(self) -> str:

@@ -58,6 +58,7 @@ class DocumentInfo:
     findings: dict[str, int] = field(default_factory=dict)
     error: str | None = None  # why the document could not be read
     check_error: str | None = None  # why `check()` failed (the reports still ran)
+    sources: list[str] = field(default_factory=list)  # a split publication: narrative, tables
 
 
 @dataclass
@@ -90,6 +91,7 @@ class ReportResult:
     documents: list[DocumentInfo]
     index: Path
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # split publications paired (or not), why
 
     @property
     def failures(self) -> list[ReportOutcome]:
@@ -198,18 +200,21 @@ def resolve_notebook(name: str | Path) -> Path:
 # work done in worker processes
 
 
-def document_info(path: str, stem: str, sha: str, library: str, out: str) -> DocumentInfo:
-    """Read and check one document for the index (cached beside its reports)."""
+def document_info(
+    path: str, stem: str, sha: str, library: str, out: str, tables: str | None = None
+) -> DocumentInfo:
+    """Read and check one document for the index (cached beside its reports); `tables`: the
+    tables file of a split publication whose narrative `path` is."""
     cache = Path(out) / stem / "document.json"
     cached = _read_json(cache)
     if cached and cached.get("sha256") == sha and cached.get("library") == library:
         cached.pop("library")
         return DocumentInfo(**cached)
-    info = DocumentInfo(path=path, stem=stem, sha256=sha)
+    info = DocumentInfo(path=path, stem=stem, sha256=sha, sources=[path, tables] if tables else [])
     try:
         import budgetkit
 
-        doc = budgetkit.read(path)
+        doc = budgetkit.read(path, tables) if tables else budgetkit.read(path)
         m = doc.meta
         info.department, info.year, info.kind, info.scope = m.department, m.year, m.kind, m.scope
     except Exception as e:  # a bad document is reported, never fatal
@@ -421,14 +426,15 @@ def run_reports(
         raise BudgetkitError(f"no such document: {', '.join(missing)}")
     nb_paths = [resolve_notebook(n) for n in (notebooks or NOTEBOOKS)]
     library = library_fingerprint()
+    docs, tables_of, notes = split_publications(docs, out, library, jobs)
     stems = _stems(docs)
-    shas = [_sha256_file(p) for p in docs]
+    shas = [_sha256_file(p) + (_sha256_file(tables_of[p]) if p in tables_of else "") for p in docs]
     declared = {nb: _declared(nb) for nb in nb_paths}
     plans = []  # (document, output folder name, notebook, parameters, key)
     for doc, stem, sha in zip(docs, stems, shas, strict=True):
         for nb in nb_paths:
             wanted = {
-                "document": str(doc),
+                "document": [str(doc), str(tables_of[doc])] if doc in tables_of else str(doc),
                 "corpus": str(doc.parent),
                 "language": "zh",
                 **(parameters or {}),
@@ -466,7 +472,7 @@ def run_reports(
             each(
                 document_info,
                 [
-                    (str(p), s, h, library, str(out))
+                    (str(p), s, h, library, str(out), tables_of.get(p) and str(tables_of[p]))
                     for p, s, h in zip(docs, stems, shas, strict=True)
                 ],
                 ordered=True,
@@ -520,7 +526,25 @@ def run_reports(
     outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
     index = out / "index.html"
     write_atomic(index, index_html(infos, outcomes, out))
-    return ReportResult(outcomes, infos, index, time.perf_counter() - start)
+    return ReportResult(outcomes, infos, index, time.perf_counter() - start, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# split publications (budgetkit.pairing): a narrative file and its tables file, one document
+
+
+def split_publications(
+    docs: list[Path], out: Path, library: str, jobs: int
+) -> tuple[list[Path], dict[Path, Path], list[str]]:
+    """(documents, narrative → its tables file, lines saying so): the files paired on the meta
+    read from them (cached in `OUT/.pairing/`), a pair standing where its narrative is."""
+    from .. import pairing
+
+    found = pairing.group_files(docs, out / ".pairing", library, jobs)
+    by_path = {str(p): p for p in docs}
+    kept = [by_path[g[0]] for g in found.groups]
+    tables_of = {by_path[n]: by_path[t] for n, t in found.pairs}
+    return kept, tables_of, found.said + found.notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,10 +595,13 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
 
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
+        files = " + ".join(Path(p).name for p in info.sources or [info.path])
+        if info.sources:
+            files += "（情况说明与报表分别公开，合为一份）"
         rows.append(
             f"<tr><td>{dept}</td><td class='nw'>{esc(str(info.year or ''))}</td>"
             f"<td class='nw'>{esc(_kind_zh(info))}</td>"
-            f"{counts}<td>{reports}</td><td class='muted'>{esc(Path(info.path).name)}</td></tr>"
+            f"{counts}<td>{reports}</td><td class='muted'>{esc(files)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]
     fail_rows = "".join(

@@ -55,8 +55,8 @@ def resource_name(folder: str, table: str) -> str:
 def _enc(obj):
     if isinstance(obj, Decimal):
         return {"$d": str(obj)}
-    if isinstance(obj, Line):
-        return {"$line": [obj.lineno, obj.page]}
+    if isinstance(obj, Line):  # the file only in a document read from two files
+        return {"$line": [obj.lineno, obj.page, *((obj.file,) if obj.file else ())]}
     if is_dataclass(obj):
         return {
             "$t": type(obj).__name__,
@@ -83,7 +83,7 @@ def _dec(obj):
         if "$d" in obj:
             return Decimal(obj["$d"])
         if "$line" in obj:
-            return Line((), obj["$line"][0], obj["$line"][1])
+            return Line((), *obj["$line"][:3])
         cls = _record_class(obj["$t"])
         args = {k: _dec(v) for k, v in obj.items() if k != "$t"}
         for f in fields(cls):  # tuples were written as lists

@@ -41,7 +41,7 @@ def _from_records(view: str, records, source: str, **extra) -> dict[str, list]:
             data[c].append(getattr(r, c, None))
         for c, f in extra.items():
             data[c].append(f(r))
-        data["file"].append(source)
+        data["file"].append(r.line.file or source)
         data["page"].append(r.line.page)
         data["line"].append(r.line.lineno)
     return data
@@ -75,7 +75,7 @@ def view_data(parsed: Parsed, view: str, findings=()) -> dict[str, list]:
                 elif c == "project":
                     v = t.name
                 elif c == "file":
-                    v = src
+                    v = ind.line.file or src
                 elif c == "page":
                     v = ind.line.page
                 elif c == "line":
