@@ -115,6 +115,11 @@ class Figures:
                 continue
             if lk.row == "code" and not code:
                 continue
+            if lk.row.startswith("code:") and "+" in lk.row:  # economic classes' sum
+                found = self._classes(lk)
+                if found is not None:
+                    return found, None
+                continue
             row = self._row(lk, code if lk.row == "code" else None)
             if row is None:  # a row left out is 0, unless a later lookup prints the figure
                 if lk.row != "total" and not t.strict and figure is None:
@@ -129,6 +134,18 @@ class Figures:
                 continue
             return found[0], row
         return unprinted, None
+
+    def _classes(self, lk) -> Decimal | None:
+        """The sum of several codes' rows (人员经费 = 301 + 303); None unless one is printed."""
+        total, seen = Decimal(0), False
+        for c in lk.row[5:].split("+"):
+            row = row_of(self.rows, replace(lk, row=f"code:{c}"))
+            found = value_of(row, lk.measure) if row is not None else None
+            if row is not None and not row.readable(lk.measure):
+                return None
+            if found is not None:
+                total, seen = total + found[0], True
+        return total if seen else None
 
     def _sum_of(self, lk, code: str | None) -> Decimal | None:
         """A figure summed over tables that each print part of it; None unless every table is

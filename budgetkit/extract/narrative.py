@@ -63,6 +63,7 @@ class Vocab:
     final: FinalVocab
     economic_fund: re.Pattern[str]  # words naming the fund an economic 款 is spent from
     economic_scopes: frozenset[str]  # sections about that fund
+    narrow: dict[str, tuple[str, ...]]  # topic → its 其中 parts that are its own ((): all)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def vocab(tpl: Template | None = None) -> Vocab:
         change_sums=tuple(tuple(x) for x in n["change_sums"]),
         economic_fund=re.compile(n["economic"]["fund"]),
         economic_scopes=frozenset(n["economic"]["scopes"]),
+        narrow={p: tuple(n["narrow"][p]) for p in n["narrow"]},
         final=FinalVocab(
             figures=tuple((re.compile(f"(?:{p})$"), f) for p, f in n["final"]["figures"]),
             figure_subjects=tuple((re.compile(p), f) for p, f in n["final"]["figure_subjects"]),
@@ -177,6 +179,7 @@ _TOKEN = re.compile(
 )
 _NEGATIVE = frozenset({"减少", "下降", "降低", "减"})
 _REASON = re.compile(r"(主要原因|原因主要)(是|为|：|:)?")
+_CLASS_CODE = re.compile(r"[（(]\d{3,7}[)）]")  # a class named with its code: 商品和服务支出（302）
 _SENTENCE = re.compile(r"[^。；;]*[。；;]?")
 _CLAUSE = re.compile(r"[，,：:]")
 _SUBJECT_STRIP = (
@@ -302,7 +305,7 @@ def topic_of(
                 return topic, resolve_code(subject, names)
             if topic.endswith(".economic"):
                 return topic, _economic_items().get(pat.search(subject).group(0))
-            return topic, None
+            return topic or None, None  # "": a named part of a figure, no topic
     code = resolve_code(subject, names)
     if code:
         return v.function_topics.get(scope or "", v.function_topics[""]), code
@@ -335,6 +338,7 @@ class _Draft:
     relation: str | None = None
     budget_change: Decimal | None = None
     budget_growth: Decimal | None = None
+    parent: _Draft | None = None  # the figure a 其中 clause breaks down
 
 
 def _wan(v: Decimal, unit: str) -> Decimal:
@@ -358,6 +362,7 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
     cur: _Draft | None = None
     bare: str | None = None  # a sentence that is only a subject (1.X（类）Y（款）Z（项）。)
     reason_open = False  # the last sentence ended inside a reason that may continue after ；
+    parent: _Draft | None = None  # 其中: the figures up to the sentence's end are its parts
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
         if s0 == s1:
@@ -384,6 +389,8 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
                 cur.relation = relations.pop(0)[1]
             lead = text[prev : t.start()]
             prev = t.end()
+            if "其中" in lead and t["amt"]:  # the figure broken down: the last one named
+                parent = next((d for d in reversed(out) if d.subject), cur)
             subject = _subject(lead, bool(t["amt"]), final is not None, last=not t["amt"])
             figure = None
             if final and t["amt"]:
@@ -415,7 +422,7 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
                     out.append(budget)
                 continue
             if t["amt"] or cur is None or subject:
-                cur = _Draft(subject, para.line_at(t.start()), t.start())
+                cur = _Draft(subject, para.line_at(t.start()), t.start(), parent=parent)
                 cur.figure = None if figure == "actual" else figure
                 out.append(cur)
             cur.end = t.end()
@@ -438,6 +445,8 @@ def _drafts(para: Paragraph, final: FinalVocab | None = None) -> list[_Draft]:
             for _, relation in relations:
                 cur.relation = relation
         bare = None  # a subject sentence names the figures of the sentence after it only
+        if sentence.endswith("。"):
+            parent = None
         if rm and cur is not None:
             reason = text[s0 + rm.end() : s1].strip()
             cur.reason = (cur.reason + reason) if (cur.reason and not tokens) else reason
@@ -500,8 +509,16 @@ def extract(
         facts.extend(_facts(para, v))
         if scope in v.fact_only_scopes:
             continue
+        topics: dict[int, str | None] = {}
         for d in _drafts(para, final):
             topic, code = topic_of(d.subject, scope, names, tpl)
+            if d.parent is not None and topic != topics.get(id(d.parent)):
+                above = topics.get(id(d.parent))  # 对个人和家庭的补助（303），其中：人员经费
+                narrow = v.narrow.get(above or "")
+                own = narrow is not None and (not narrow or (topic or "").endswith(narrow))
+                if own or _CLASS_CODE.search(d.parent.subject):
+                    topic, code = None, None
+            topics[id(d)] = topic
             where = " / ".join(h for h in (part_head if weak else None, section) if h)
             st = Statement(
                 section=where or part_head or "",

@@ -48,6 +48,7 @@ MERGE_TOL = 2.0  # rulings closer than this are the same line
 TOUCH_TOL = 3.0  # rulings that come this close touch (one grid)
 CELL_TOL = 0.5  # a ruling bounds a character's cell if it reaches this close to the char
 BACKGROUND_FRACTION = 0.6  # a filled rectangle covering this share of the page is background
+WHITE = 250  # a fill whose red, green and blue are all at least this is white paper
 LINE_OVERLAP = 0.5  # chars share a printed line when their vertical overlap ≥ this × height
 SPACE_GAP_EM = 0.25  # gap (× char height) that prints as a space between non-CJK chars
 CJK_SPACE_GAP_EM = 1.5  # gap (× char height) that prints as a space next to a CJK char
@@ -312,6 +313,8 @@ def _page_grids(page) -> list[_Grid]:
     hs: list[_Seg] = []
     vs: list[_Seg] = []
     for obj, matrix in _path_objects(page):
+        if _invisible(obj):
+            continue
         for (ax, ay), (bx, by) in _path_segments(obj, matrix, width * height):
             (ax, ay), (bx, by) = tf(ax, ay), tf(bx, by)
             if abs(ay - by) <= AXIS_TOL and abs(ax - bx) >= RULE_MIN_LENGTH:
@@ -319,6 +322,29 @@ def _page_grids(page) -> list[_Grid]:
             elif abs(ax - bx) <= AXIS_TOL and abs(ay - by) >= RULE_MIN_LENGTH:
                 vs.append(_Seg((ax + bx) / 2, min(ay, by), max(ay, by)))
     return _grids(_merge(hs), _merge(vs))
+
+
+def _invisible(obj) -> bool:
+    """A path that paints nothing one can see: neither filled nor stroked, or painted only
+    in white (the shading Word puts behind runs of prose, which is no table's ruling)."""
+    import pypdfium2.raw as raw
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
+        return False
+    painted = (
+        (fill.value, raw.FPDFPageObj_GetFillColor),
+        (stroke.value, raw.FPDFPageObj_GetStrokeColor),
+    )
+    for on, colour_of in painted:
+        if not on:
+            continue
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if not colour_of(obj, r, g, b, a):
+            return False  # colour unknown: take it as seen
+        if a.value and min(r.value, g.value, b.value) < WHITE:
+            return False
+    return True
 
 
 def _path_objects(page, max_depth: int = 3):
