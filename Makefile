@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DOCS := data/seed/*.txt data/shanghai/*.pdf
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test test-fast lab bench clean
 
 $(BIN)/budgetkit: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,14 +16,23 @@ $(BIN)/budgetkit: pyproject.toml
 
 setup: $(BIN)/budgetkit
 
+# parse exits 1 when a document has an error finding (real documents do); 2 is a failure
 demo: setup
-	$(BIN)/budgetkit parse $(DOCS) --out reports/parsed || true
+	$(BIN)/budgetkit parse $(DOCS) --out reports/parsed; test $$? -le 1
 	$(BIN)/budgetkit report $(DOCS) --out reports --jobs 2
 
 test: setup
 	$(BIN)/ruff check budgetkit tests benchmarks notebooks
 	$(BIN)/ruff format --check budgetkit tests benchmarks notebooks
 	$(BIN)/pytest
+
+# the library tests alone (no notebooks, reports, corpus builds or browsers): the inner loop
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
+
+# JupyterLab on the notebooks, in the project's environment
+lab: setup
+	$(BIN)/jupyter lab notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py

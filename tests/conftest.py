@@ -63,3 +63,22 @@ def split_seed(tmp_path, seed_text):
         return p
 
     return _write("narrative.txt", SEED_NARRATIVE), _write("tables.txt", SEED_TABLES)
+
+
+# Modules that run notebooks, kernels, browsers or whole-corpus reads: `make test-fast`
+# (-m "not slow") leaves them out; `make test` runs everything.
+SLOW_MODULES = {
+    "test_report",
+    "test_notebooks",
+    "test_offline",
+    "test_corpus_golden",
+    "test_corpus_build",
+    "test_explorer_lab",
+    "test_execution_notebook",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -134,6 +134,7 @@ def test_key_figures(doc):
     assert k["three_public_total"] == D("4.96") and k["staff"] == 8
 
 
+@pytest.mark.slow
 def test_report_key_figures_are_the_summary_figures_of_every_bundled_document():
     for path in [SEED, *sorted(SHANGHAI.glob("*.pdf"))]:
         doc = budgetkit.read(path)
@@ -242,6 +243,7 @@ def test_compare_departments():
     assert c.loc["上海市普陀区商务委员会", "project_share"] == pytest.approx(35168.4 / 37151.4655)
 
 
+@pytest.mark.slow
 def test_select_by_department_and_year():
     doc, docs = trend.select(None, SHANGHAI, WANLI, 2024)
     assert doc.meta.year == 2024 and len(docs) == 3

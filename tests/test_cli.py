@@ -129,6 +129,7 @@ def test_parse_batch_continues_past_a_bad_file(tmp_path):
     assert (tmp_path / "out" / SEED.stem / "table_expenditure.csv").exists()
 
 
+@pytest.mark.slow
 def test_report_batch_survives_missing_and_unreadable(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

@@ -330,6 +330,7 @@ def test_the_corpus_pairs_the_beijing_files(tmp_path):
     assert row["income_total"] == Decimal("9626.777589")
 
 
+@pytest.mark.slow
 def test_reports_pair_and_the_index_shows_both_files(split_seed, tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook

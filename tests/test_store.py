@@ -83,6 +83,7 @@ def _frictionless_errors(pkg):
     return report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
+@pytest.mark.slow
 def test_parse_output_passes_frictionless(tmp_path):
     """Issue 12 item 12: ASCII resource names, tabular-data-resource profiles, typed columns."""
     docs = [SEED, SHANGHAI / "上海市普陀区人民政府万里街道办事处23年预算.pdf"]
@@ -93,6 +94,7 @@ def test_parse_output_passes_frictionless(tmp_path):
     assert ".0," not in staffing and ".0\n" not in staffing  # integers written as integers
 
 
+@pytest.mark.slow
 def test_distinct_inputs_get_distinct_folders(tmp_path):
     """Issue 12 item 3: d1/doc.txt d2/doc.txt doc.txt → three folders, three documents."""
     for d in ("d1", "d2", "."):

@@ -95,12 +95,17 @@ def _raw_templates() -> dict[str, dict]:
     return out
 
 
-def merge(parent: Any, child: Any) -> Any:
-    """Child over parent: dicts merge key by key, lists put the child's items first."""
-    if isinstance(parent, dict) and isinstance(child, dict):
+RECORD_DEPTH = 3  # [titles.rules].three_public: a keyed entry, replaced whole
+
+
+def merge(parent: Any, child: Any, depth: int = 0) -> Any:
+    """Child over parent: sections and keyed tables merge key by key, lists put the child's
+    items first; a keyed entry (a title rule, a topic) is the child's whole, so that a child's
+    `three_public = { all = ["公务经费"] }` does not keep the parent's words."""
+    if isinstance(parent, dict) and isinstance(child, dict) and depth < RECORD_DEPTH:
         out = dict(parent)
         for k, v in child.items():
-            out[k] = merge(parent[k], v) if k in parent else v
+            out[k] = merge(parent[k], v, depth + 1) if k in parent else v
         return out
     if isinstance(parent, list) and isinstance(child, list):
         seen = {repr(x) for x in child}

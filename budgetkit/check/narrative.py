@@ -1,7 +1,7 @@
 """Narrative vs tables: every amount, share (占 x%), growth (增长 x%) and change (增加 x 万元) the
 情况说明 states must agree with the tables and with each other.
 
-Tolerances follow DESIGN.md §2: a difference of at most 0.01 (万元, or percentage points) per
+Tolerances follow docs/DESIGN.md §2: a difference of at most 0.01 (万元, or percentage points) per
 summed term is rounding (`info`, rule id containing `rounding`), anything larger an `error`.
 Shares and growth rates are recomputed from the printed figures; when they do not match exactly,
 the rate is accepted as rounding when some unrounded figures that print the same (±half a unit of

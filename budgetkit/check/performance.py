@@ -1,4 +1,4 @@
-"""Checks of the 绩效目标表 (DESIGN.md §2, performance targets).
+"""Checks of the 绩效目标表 (docs/DESIGN.md §2, performance targets).
 
 Rule ids (stable):
 - `performance.weights.total` — a table's weights add to 100: nothing; to 90: `info` (the
