@@ -227,7 +227,11 @@ class Explorer:
             description="文件",
             layout=w.Layout(width="95%"),
         )
-        table = w.ToggleButtons(options=[(v, k) for k, v in TABLES.items()], value=self.table)
+        table = w.ToggleButtons(
+            options=[(v, k) for k, v in TABLES.items()],
+            value=self.table,
+            style={"button_width": "auto"},  # the full table names, not cut
+        )
         unit = w.ToggleButtons(options=list(UNITS), value=self.unit, description="单位")
         crumbs = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         children = w.Select(
@@ -274,7 +278,7 @@ class Explorer:
             with behind:
                 from IPython.display import display
 
-                display(rows_behind(self.doc, code))
+                display(self._behind(code))
             if self.down(code):
                 self.refresh()
 
@@ -355,6 +359,19 @@ class Explorer:
                 self.chart, _ = static_view(self.doc, self.parent, self.table, self.unit)
                 self.svg = _svg(self.chart)
                 display(SVG(self.svg))
+
+    def _behind(self, code: str):
+        """The rows behind `code` as a table with Chinese headers (show.table escapes)."""
+        from . import show
+
+        rows = rows_behind(self.doc, code)
+        names = ", ".join(dict.fromkeys(str(n) for n in rows["name"]))
+        return show.table(
+            rows,
+            ["table", "measure", "printed", "unit", "amount", "file", "page", "line"],
+            labels={"amount": "万元"},
+            note=f"{code} {names}",
+        )
 
     def _jump(self, code: str | None) -> None:
         self.parent = code
