@@ -6,10 +6,11 @@
 The pure parts are testable without a kernel:
 
 - `documents(folder)`: the disclosures in a folder (.txt, .pdf), by name;
-- `drill(doc, parent, table)`: the children of a function code (类 when `parent` is None),
-  with amount, share of the whole table, and where each row was printed;
+- `drill(doc, parent, table)`: the children of a function code (the top rows when `parent` is
+  None), with amount, share of the whole table, and where each row was printed;
+- `trail(doc, code, table)`: the breadcrumb 类 → 款 → 项 of a code, as (code, name) pairs;
 - `rows_behind(doc, code)`: every figure of that code in every table, with file/page/line;
-- `path(parent)`: the breadcrumb 类 → 款 → 项 of a code.
+- `path(parent)`: the ancestors of a code by its digits (when the table does not print them).
 
 Widgets need a live kernel; run headless (papermill, nbconvert) they show as static text,
 so notebooks also display `static_view(...)`, an Altair chart + table that exports to HTML.
@@ -18,7 +19,9 @@ so notebooks also display `static_view(...)`, an Altair chart + table that expor
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -30,6 +33,9 @@ TABLES = {
     "gpb_expenditure": "一般公共预算支出情况表",
 }
 UNITS = ("万元", "占比 %")
+#: the explorer's unit → the value of the chart's 显示 switch (charts.share_bars)
+_CHART_UNIT = {"万元": "万元", "占比 %": "占比", "占比": "占比"}
+TOP = "全部类"
 
 
 def documents(folder: str | Path) -> list[Path]:
@@ -54,17 +60,30 @@ def path(code: str | None) -> list[str]:
     return [code[:n] for n in (3, 5, 7) if len(code) >= n]
 
 
+def _rows(doc, table: str) -> pd.DataFrame:
+    return structure.by_function(doc, table=table)
+
+
+def _is_top(rows: pd.DataFrame) -> pd.Series:
+    """Rows with no parent printed in the table: the 类, or the 项 of a table printing only
+    7-digit codes (北京, 泉州) — there the top of the drill-down is what is printed."""
+    return ~rows["parent"].isin(set(rows["code"]))
+
+
 def drill(doc, parent: str | None = None, table: str = "expenditure") -> pd.DataFrame:
-    """Children of `parent` (类 rows when None): code, name, amount, basic, project, share of
-    the table's total (`share`, float; `pct`, display %), and file/page/line."""
-    rows = structure.by_function(doc, table=table)
-    kids = rows[rows["level"] == 1] if parent is None else rows[rows["parent"] == parent]
-    top = rows[rows["level"] == 1]
+    """Children of `parent` (the top rows when None): code, name, amount, basic, project,
+    share of the table's total (`share`, float; `pct`, display %), and file/page/line."""
+    rows = _rows(doc, table)
+    top = rows[_is_top(rows)]
+    kids = top if parent is None else rows[rows["parent"] == parent]
     total = sum((v for v in top["amount"] if v is not None), structure.ZERO)
     out = kids.drop(columns=["share", "pct"]).copy()
-    out["share"] = [float(v / total) if total else float("nan") for v in out["amount"]]
+    out["share"] = [
+        float(v / total) if total and v is not None else float("nan") for v in out["amount"]
+    ]
     out["pct"] = [
-        (v * 100 / total).quantize(structure.CENT) if total else None for v in out["amount"]
+        (v * 100 / total).quantize(structure.CENT) if total and v is not None else None
+        for v in out["amount"]
     ]
     keep = [
         "code",
@@ -82,6 +101,24 @@ def drill(doc, parent: str | None = None, table: str = "expenditure") -> pd.Data
     return out[[c for c in keep if c in out]].reset_index(drop=True)
 
 
+def trail(doc, code: str | None, table: str = "expenditure") -> list[tuple[str, str]]:
+    """(code, name) of `code` and its ancestors printed in the table, top first: what the
+    breadcrumb shows. Empty for the top (None) or a code the table does not print."""
+    rows = _rows(doc, table)
+    by_code = {r.code: r for r in rows.itertuples(index=False)}
+    out: list[tuple[str, str]] = []
+    while code in by_code and len(out) < len(by_code):
+        r = by_code[code]
+        out.append((r.code, str(r.name)))
+        code = r.parent if isinstance(r.parent, str) else None
+    return out[::-1]
+
+
+def has_children(doc, code: str, table: str = "expenditure") -> bool:
+    """Whether the table prints rows below `code` (a 类 or 款 with its 款/项)."""
+    return bool((_rows(doc, table)["parent"] == code).any())
+
+
 def rows_behind(doc, code: str) -> pd.DataFrame:
     """Every figure printed for `code` in any table: table, name, measure, amount, printed,
     unit, file, page, line (the provenance a reader needs to find it in the source)."""
@@ -93,13 +130,24 @@ def rows_behind(doc, code: str) -> pd.DataFrame:
 
 
 def static_view(doc, parent: str | None = None, table: str = "expenditure", unit: str = "万元"):
-    """(chart, rows): what the explorer shows for `parent`, as an Altair chart + DataFrame."""
+    """(chart, rows): what the explorer shows for `parent` in `unit` (万元 or 占比), as an
+    Altair chart (its 显示 switch set to the unit; 占比 = share of the table's total, `drill`'s
+    `share`) + DataFrame."""
     from . import charts
 
     kids = drill(doc, parent, table)
     name = TABLES.get(table, table)
-    where = " → ".join(path(parent)) or "全部类"
+    where = " → ".join(n for _, n in trail(doc, parent, table)) or TOP
     chart = charts.share_bars(kids, label="name", title=f"{name}：{where}", detail="code")
+    data = chart.data
+    if isinstance(data, pd.DataFrame) and "占比" in data and len(data) == len(kids):
+        # 占比 is of the whole table, as in the 下级 list, not of the bars shown (at 款/项
+        # level those are one branch, and their shares of it would contradict the list)
+        data["占比"] = kids["share"].to_numpy()
+    shown = _CHART_UNIT.get(unit, unit)
+    for p in chart.params:
+        if p.name == "显示":
+            p.value = shown
     return chart, kids
 
 
@@ -115,15 +163,26 @@ def _svg(chart) -> str:
 
 
 class Explorer:
-    """Pick a document, drill down the function hierarchy, switch 万元 / %, see the rows."""
+    """Pick a document, drill down the function hierarchy, switch 万元 / %, see the rows.
+
+    State (`document`, `table`, `unit`, `parent`) lives here; the widgets only show it and
+    change it, so every control acts through `refresh()`. After `widget()`, the controls are
+    in `self.controls` (pick, table, unit, crumbs, children, out, behind) and the chart last
+    drawn in `self.chart` / `self.svg`.
+    """
 
     def __init__(self, folder: str | Path, document: str | Path | None = None):
+        self.root = Path(folder)
         self.files = documents(folder)
         self.document = str(document or (self.files[0] if self.files else ""))
         self.parent: str | None = None
         self.table = "expenditure"
         self.unit = UNITS[0]
+        self.controls: Any = None
+        self.chart: Any = None
+        self.svg = ""
         self._widget: Any = None
+        self._quiet = False
 
     # state ---------------------------------------------------------------------------------
     @property
@@ -133,69 +192,101 @@ class Explorer:
     def view(self) -> pd.DataFrame:
         return drill(self.doc, self.parent, self.table)
 
-    def down(self, code: str) -> None:
-        if len(code) < 7:
+    def down(self, code: str) -> bool:
+        """Make `code` the parent if the table prints rows below it; whether it did."""
+        if has_children(self.doc, code, self.table):
             self.parent = code
+            return True
+        return False
 
     def up(self) -> None:
-        trail = path(self.parent)
-        self.parent = trail[-2] if len(trail) > 1 else None
+        crumbs = trail(self.doc, self.parent, self.table)
+        self.parent = crumbs[-2][0] if len(crumbs) > 1 else None
+
+    def crumbs(self) -> list[tuple[str | None, str]]:
+        """The breadcrumb as (code, name) pairs, starting at (None, 全部类)."""
+        return [(None, TOP), *trail(self.doc, self.parent, self.table)]
+
+    def _label(self, path: str) -> str:
+        p = Path(path)
+        try:
+            return str(p.relative_to(self.root))
+        except ValueError:
+            return p.name
 
     # widgets -------------------------------------------------------------------------------
     def widget(self):
         import ipywidgets as w
 
+        files = [str(p) for p in self.files] or [self.document]
+        if self.document not in files:
+            files.insert(0, self.document)
         pick = w.Dropdown(
-            options=[(p.name, str(p)) for p in self.files] or [(self.document, self.document)],
+            options=[(self._label(f), f) for f in files],
             value=self.document,
             description="文件",
             layout=w.Layout(width="95%"),
         )
-        table = w.ToggleButtons(options=[(v, k) for k, v in TABLES.items()], value=self.table)
+        table = w.ToggleButtons(
+            options=[(v, k) for k, v in TABLES.items()],
+            value=self.table,
+            style={"button_width": "auto"},  # the full table names, not cut
+        )
         unit = w.ToggleButtons(options=list(UNITS), value=self.unit, description="单位")
-        crumbs = w.HBox()
-        children = w.Select(rows=8, description="下级", layout=w.Layout(width="95%"))
+        crumbs = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        children = w.Select(
+            options=[], value=None, rows=8, description="下级", layout=w.Layout(width="95%")
+        )
         out = w.Output()
         behind = w.Output()
+        self.controls = SimpleNamespace(
+            pick=pick,
+            table=table,
+            unit=unit,
+            crumbs=crumbs,
+            children=children,
+            out=out,
+            behind=behind,
+        )
 
-        def refresh(*_):
-            self.document, self.table, self.unit = pick.value, table.value, unit.value
-            kids = self.view()
-            up = w.Button(description="↑ 上一级", disabled=self.parent is None)
-            up.on_click(lambda _: (self.up(), refresh()))
-            crumbs.children = [up, w.Label(" → ".join(path(self.parent)) or "全部类（类）")]
-            opts = [
-                (f"{r.code} {r.name}  {self._fmt(r)}", r.code) for r in kids.itertuples(index=False)
-            ]
-            children.unobserve_all()
-            children.options = opts
-            children.value = None
-            children.observe(on_pick, names="value")
-            out.clear_output()
-            with out:
-                from IPython.display import SVG, display
-
-                chart, _ = static_view(self.doc, self.parent, self.table)
-                display(SVG(_svg(chart)))
+        def on_file(change):
+            if self._quiet:
+                return
+            self.document, self.parent = change["new"], None  # a new file starts at the top
             behind.clear_output()
+            self.refresh()
+
+        def on_table(change):
+            if self._quiet:
+                return
+            self.table = change["new"]
+            if self.parent and not self._safe(lambda: trail(self.doc, self.parent, self.table)):
+                self.parent = None  # the other table does not print this code
+            self.refresh()
+
+        def on_unit(change):
+            if self._quiet:
+                return
+            self.unit = change["new"]
+            self.refresh()
 
         def on_pick(change):
             code = change["new"]
-            if not code:
+            if self._quiet or not code:
                 return
             behind.clear_output()
             with behind:
                 from IPython.display import display
 
-                display(rows_behind(self.doc, code))
-            if len(code) < 7:
-                self.down(code)
-                refresh()
+                display(self._behind(code))
+            if self.down(code):
+                self.refresh()
 
-        for c in (pick, table, unit):
-            c.observe(lambda _: refresh(), names="value")
-        pick.observe(lambda _: setattr(self, "parent", None), names="value")
-        refresh()
+        pick.observe(on_file, names="value")
+        table.observe(on_table, names="value")
+        unit.observe(on_unit, names="value")
+        children.observe(on_pick, names="value")
+        self.refresh()
         self._widget = w.VBox(
             [
                 pick,
@@ -209,6 +300,82 @@ class Explorer:
             ]
         )
         return self._widget
+
+    def _safe(self, f):
+        try:
+            return f()
+        except Exception:  # an unreadable file: refresh() says so
+            return None
+
+    def refresh(self) -> None:
+        """Redraw breadcrumb, 下级 list and chart from the state."""
+        import ipywidgets as w
+        from IPython.display import HTML, SVG, display
+
+        c = self.controls
+        self._quiet = True  # setting the list is not the reader picking from it
+        try:
+            c.pick.value, c.table.value, c.unit.value = self.document, self.table, self.unit
+            try:
+                kids = self.view()
+                error = None
+            except Exception as exc:  # a file budgetkit cannot read: say so, keep the widget
+                kids, error = None, f"无法读取 {self._label(self.document)}：{exc}"
+            c.children.index = None
+            c.children.options = (
+                []
+                if kids is None
+                else [
+                    (f"{r.code} {r.name}  {self._fmt(r)}", r.code)
+                    for r in kids.itertuples(index=False)
+                ]
+            )
+        finally:
+            self._quiet = False
+
+        up = w.Button(description="↑ 上一级", disabled=self.parent is None)
+        up.on_click(lambda _: (self.up(), self.refresh()))
+        parts: list[Any] = [up]
+        trail_ = self.crumbs() if error is None else [(None, TOP)]
+        for i, (code, name) in enumerate(trail_):
+            if i:
+                parts.append(w.Label("→"))
+            b = w.Button(
+                description=name,
+                tooltip=code or TOP,
+                disabled=i == len(trail_) - 1,  # where we are
+                layout=w.Layout(width="auto"),
+            )
+            b.on_click(lambda _, code=code: self._jump(code))
+            parts.append(b)
+        c.crumbs.children = parts
+
+        c.out.clear_output()
+        with c.out:
+            if error is not None:
+                self.chart, self.svg = None, ""
+                display(HTML(f"<p style='color:#b00'>{escape(error)}</p>"))
+            else:
+                self.chart, _ = static_view(self.doc, self.parent, self.table, self.unit)
+                self.svg = _svg(self.chart)
+                display(SVG(self.svg))
+
+    def _behind(self, code: str):
+        """The rows behind `code` as a table with Chinese headers (show.table escapes)."""
+        from . import show
+
+        rows = rows_behind(self.doc, code)
+        names = ", ".join(dict.fromkeys(str(n) for n in rows["name"]))
+        return show.table(
+            rows,
+            ["table", "measure", "printed", "unit", "amount", "file", "page", "line"],
+            labels={"amount": "万元"},
+            note=f"{code} {names}",
+        )
+
+    def _jump(self, code: str | None) -> None:
+        self.parent = code
+        self.refresh()
 
     def _fmt(self, r) -> str:
         if self.unit == UNITS[0]:
