@@ -220,14 +220,17 @@ def _names(tx: _Text) -> Iterator[Finding]:
     if not dept:
         return
     for p in tx.headings:
-        m = v.heading_name.match(v.heading_marker.sub("", p.text))
+        bare = v.heading_marker.sub("", p.text)
+        m = v.heading_name.match(bare)
         if not m:
             continue
         name = m.group("name").removeprefix("关于")
-        about = v.name_subject.match(p.text[m.end() :])  # 2024年收支预算…, 2024年度部门决算…
+        about = v.name_subject.match(bare[m.end() :])  # 2024年收支预算…, 2024年度部门决算…
         if about and name.endswith(v.org_endings) and not _same_name(name, dept, v):
+            at = len(p.text) - len(bare)
             yield tx.find(
-                "text.department_name", p, m.start("name"), m.end("name"), variant="heading",
+                "text.department_name", p, at + m.start("name"), at + m.end("name"),
+                variant="heading",
                 expected=dept, actual=name,
             )  # fmt: skip
     pages = {pg for t in tx.parsed.tables if t.table and not t.known for pg in t.pages}
