@@ -193,3 +193,24 @@ def test_empty_table_the_narrative_gives_figures(tmp_path):
         (478, "没有使用政府性基金预算拨款安排的支出，", "政府性基金预算支出 50.00 万元，"),
     )
     assert ("text.empty_table_stated", "gov_fund") in [(f.rule, f.table) for f in found]
+
+
+def test_leaders_and_last_closed_year_end_are_no_slips(tmp_path):
+    # a run of 。 is a leader, not a doubled stop; a budget may count its assets at the last
+    # closed year-end (截至2022年12月31日 in a 2024 budget)
+    found = _altered(
+        tmp_path,
+        (16, "部门收支总体情况表", "部门收支总体情况表。。。。。。1"),
+        (508, "截至2023年底", "截至2022年12月31日"),
+    )
+    assert found == []
+
+
+def test_a_unit_the_document_names_is_no_wrong_name(tmp_path):
+    # a table headed by a subordinate unit the 概况 lists is the unit's, not a slip
+    found = _altered(
+        tmp_path,
+        (63, "分别是：办公室、业务科。", "分别是：办公室、业务科，所属昌吉州驻京服务中心。"),
+        (115, "昌吉回族自治州人民政府驻北京联络处", "昌吉州驻京服务中心"),
+    )
+    assert found == []

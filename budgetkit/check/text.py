@@ -97,6 +97,11 @@ def _is_heading(p: Paragraph, v: _Vocab, loose: bool = False) -> bool:
     )
 
 
+def _short_line(p: Paragraph, v: _Vocab) -> bool:
+    """A short line without sentence punctuation: a unit's or a project's name over a section."""
+    return len(p.text) < v.duplicate_min and not re.search("[。，；;,]", p.text)
+
+
 class _Text:
     """One document's prose as paragraphs, its headings among them."""
 
@@ -137,7 +142,7 @@ def _duplicates(tx: _Text) -> Iterator[Finding]:
     sentence under two headings (two units, two projects) is the template's wording."""
     seen: dict[str, Paragraph] = {}
     for p in tx.paras:
-        if p.heading or _is_heading(p, tx.v, loose=True):
+        if p.heading or _is_heading(p, tx.v, loose=True) or _short_line(p, tx.v):
             seen.clear()
             continue
         if len(p.text) < tx.v.duplicate_min:
@@ -185,8 +190,8 @@ def _years(tx: _Text) -> Iterator[Finding]:
             year_end = until in ("底", "末") or until.startswith("12月")
             if kind == "final":
                 ok = year == y or (year == y + 1 and not year_end)
-            else:
-                ok = year in (y - 1, y)
+            else:  # a budget drawn up late in Y-1 may count assets at the last closed year-end
+                ok = year in (y - 1, y) or (year == y - 2 and year_end)
             if not ok:
                 yield tx.find(
                     "text.year", p, m.start(), m.end(), variant="period",
@@ -219,6 +224,12 @@ def _names(tx: _Text) -> Iterator[Finding]:
     dept, v = tx.parsed.meta.department, tx.v
     if not dept:
         return
+    prose = [q.text for q in tx.paras]
+
+    def elsewhere(name: str, own: str) -> bool:
+        """The name printed in another paragraph: a unit the document lists, not a slip."""
+        return sum(name in t for t in prose) > (1 if name in own else 0)
+
     for p in tx.headings:
         bare = v.heading_marker.sub("", p.text)
         m = v.heading_name.match(bare)
@@ -226,7 +237,12 @@ def _names(tx: _Text) -> Iterator[Finding]:
             continue
         name = m.group("name").removeprefix("关于")
         about = v.name_subject.match(bare[m.end() :])  # 2024年收支预算…, 2024年度部门决算…
-        if about and name.endswith(v.org_endings) and not _same_name(name, dept, v):
+        if (
+            about
+            and name.endswith(v.org_endings)
+            and not _same_name(name, dept, v)
+            and not elsewhere(name, p.text)
+        ):
             at = len(p.text) - len(bare)
             yield tx.find(
                 "text.department_name", p, at + m.start("name"), at + m.end("name"),
@@ -241,7 +257,7 @@ def _names(tx: _Text) -> Iterator[Finding]:
         if not m or m.group(0).lstrip().startswith(("预算单位", "单位名称", "填报单位")):
             continue
         name = clean_department(m.group(1), tx.tpl)
-        if name and not _same_name(name, dept, v):
+        if name and not _same_name(name, dept, v) and not elsewhere(name, ""):
             yield finding(
                 "text.department_name", tx.src, ln, variant="table",
                 expected=dept, actual=name, quote=ln.text,
@@ -250,7 +266,7 @@ def _names(tx: _Text) -> Iterator[Finding]:
 
 # -- contents, empty tables ---------------------------------------------------------------
 _SENTENCE = re.compile("[。，；;,]")
-_LEADER = re.compile(r"(?:[.．·…⋯_—\-]{2,}.*|\s*\d{1,3})$")
+_LEADER = re.compile(r"(?:[.．·…⋯_—\-。]{2,}.*|\s*\d{1,3})$")  # leader dots, page number
 
 
 def _listed(tx: _Text) -> dict[str, tuple[bool, object]]:
@@ -272,7 +288,7 @@ def _listed(tx: _Text) -> dict[str, tuple[bool, object]]:
         first = None  # the contents end where the body begins: a sentence, or the first entry
         for ln in lines[i + 1 :]:  # printed again (they may run over two pages)
             text = _LEADER.sub("", norm(ln.text))
-            if len(text) > tx.v.heading_max or _SENTENCE.search(text) or text == first:
+            if len(text) > 2 * tx.v.heading_max or _SENTENCE.search(text) or text == first:
                 break
             first = first or text
             for cell in ln.cells if ln.is_row else (ln.text,):
@@ -335,7 +351,7 @@ def _empty_stated(tx: _Text) -> Iterator[Finding]:
     empty = {
         t.table: t
         for t in tx.parsed.tables
-        if t.table and not t.known and (t.empty or not has.get(t.table, False))
+        if t.table and not t.known and (t.empty or has.get(t.table) is False)
     }
     if not empty:
         return
