@@ -67,6 +67,8 @@ def parse(path: str | Path, *, companion: Parsed | None = None) -> Parsed:
     parsed.glossary = glossary.extract(text)
     parsed.contents = list(layout.contents)
     parsed.stray = list(layout.stray)
+    parsed.prose = list(layout.prose)
+    parsed.lines = list(src.lines)
     recognised = sum(1 for t in parsed.tables if t.table)
     topical = sum(1 for s in parsed.statements if s.topic and s.amount is not None)
     targets = parsed.targets or any(t.known == "performance" for t in parsed.tables)

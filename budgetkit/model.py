@@ -232,3 +232,5 @@ class Parsed:
     unreadable: list[Unreadable] = field(default_factory=list)  # cells that are not numbers
     contents: list = field(default_factory=list)  # layout.Entry: tables a 目录 lists
     stray: list = field(default_factory=list)  # rows with amounts outside any table (Line)
+    prose: list = field(default_factory=list)  # every line outside a table block (Line)
+    lines: list = field(default_factory=list)  # every line read, in order (Line), for text checks

@@ -242,6 +242,8 @@ def combine(narrative: Parsed, tables: Parsed, names=None) -> Parsed:
         unreadable=[*b.unreadable, *a.unreadable],
         contents=[*a.contents, *b.contents],
         stray=[*b.stray, *a.stray],
+        prose=[*a.prose, *b.prose],
+        lines=[*a.lines, *b.lines],
     )
 
 

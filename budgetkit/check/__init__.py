@@ -20,6 +20,7 @@ RULES = (
     "completion",
     "profile",
     "performance",
+    "text",
 )
 
 
