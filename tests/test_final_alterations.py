@@ -70,6 +70,20 @@ ALTERATIONS = {
         _cell(21, 1, "13733.8", "13773.8"),
         {("narrative.amount", 21, 1)},
     ),
+    # p17 l2 收、支总计22066.59万元 (公开01表 总计 22,066.59), and the 本年收入合计 / 本年支出合计
+    # of p19 (公开01表 20,451.35 / 14,572.53)
+    "the grand total in the narrative": (
+        _cell(17, 2, "22066.59", "22166.59"),
+        {("narrative.amount", 17, 2)},
+    ),
+    "本年收入合计 in the narrative": (
+        _cell(19, 1, "20451.35", "20451.53"),
+        {("narrative.amount", 19, 1)},
+    ),
+    "本年支出合计 in the narrative": (
+        _cell(19, 6, "14572.53", "14752.53"),
+        {("narrative.amount", 19, 6)},
+    ),
     # p21 l17 决算数大于预算数 for 行政运行: 5757.63 against a budget of 5717.32
     "大于 turned 小于": (_cell(21, 17, "大于", "小于"), {("narrative.relation", 21, 16)}),
     # p15 l8 公开09表 预算数 因公出国（境）费 30.00 left blank: the items no longer add up, and

@@ -183,7 +183,9 @@ _CLASS_CODE = re.compile(r"[（(]\d{3,7}[)）]")  # a class named with its code:
 _SENTENCE = re.compile(r"[^。；;]*[。；;]?")
 _CLAUSE = re.compile(r"[，,：:]")
 _SUBJECT_STRIP = (
-    re.compile(rf"^(其中|包括|[{_CN}]+、|[（(][{_CN}\d]+[)）]|\d+[、.．]|[“”\"'‘’]|\s)+"),
+    re.compile(
+        rf"^(其中|包括|按.{{2,4}}分类(支出)?划分为|[{_CN}]+、|[（(][{_CN}\d]+[)）]|\d+[、.．]|[“”\"'‘’]|\s)+"
+    ),
     re.compile(r"(比|较|与)(上年|\d{4}年)\S*$"),
     re.compile(r"^.*?\d{4}年(度)?(的)?"),
     re.compile(r"((预算数|预算|合计|共计|总额)(为|是)|为|是|预算数|合计|共计)$"),
