@@ -56,16 +56,14 @@ def largest_remainder(values: Sequence[Decimal | int | float | None], digits: in
             for v in vals
         ]
     units = 100 * 10**digits
-    quotas = [None if v is None else v * units / total for v in vals]
-    floors = [None if q is None else int(q) for q in quotas]
-    missing = units - sum(f for f in floors if f is not None)
-    order = sorted(
-        (i for i, q in enumerate(quotas) if q is not None),
-        key=lambda i: (-(quotas[i] - floors[i]), -vals[i], i),
-    )
+    given = {i: v for i, v in enumerate(vals) if v is not None}  # by position
+    quotas = {i: v * units / total for i, v in given.items()}
+    floors = {i: int(q) for i, q in quotas.items()}
+    missing = units - sum(floors.values())
+    order = sorted(quotas, key=lambda i: (-(quotas[i] - floors[i]), -given[i], i))
     for i in order[:missing]:
         floors[i] += 1
-    return [None if f is None else Decimal(f).scaleb(-digits) for f in floors]
+    return [Decimal(floors[i]).scaleb(-digits) if i in floors else None for i in range(len(vals))]
 
 
 def add_shares(df: pd.DataFrame, value: str = "amount", digits: int = 2) -> pd.DataFrame:
@@ -141,6 +139,7 @@ def _parts(doc, table: str, parts: Iterable[tuple[str, str]]) -> pd.DataFrame:
             v = ZERO  # a blank cell in a printed column is zero
         if v is None:
             continue
+        assert row is not None  # without a row there is no figure
         rows.append(
             {
                 "part": measure,

@@ -426,15 +426,12 @@ def reconstruction_check(doc, recon: pd.DataFrame | None = None) -> pd.DataFrame
     if tp["vehicle"] is None:
         vp, vo = get("three_public.vehicle_purchase"), get("three_public.vehicle_operation")
         tp["vehicle"] = vp + vo if vp is not None and vo is not None else None
-    if None not in tp.values():
+    total, abroad, reception, vehicle = tp["total"], tp["abroad"], tp["reception"], tp["vehicle"]
+    if total is not None and abroad is not None and reception is not None and vehicle is not None:
         add(
             "上年“三公”：各项之和 = 合计",
-            [
-                ("因公出国（境）费", tp["abroad"]),
-                ("公务接待费", tp["reception"]),
-                ("公务用车", tp["vehicle"]),
-            ],
-            [("合计", tp["total"])],
+            [("因公出国（境）费", abroad), ("公务接待费", reception), ("公务用车", vehicle)],
+            [("合计", total)],
         )
     return pd.DataFrame(
         rows,

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def catalog() -> Catalog:
     shared = base.get("decompositions", {})
 
     def sums(spec: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        out = []
+        out: list[list[Any]] = []  # [sum, [parts…]] as the TOML gives them
         for s in spec.get("row_sums", []):
             out.extend(shared[s] if isinstance(s, str) else [s])
         return tuple((a, tuple(b)) for a, b in out)
@@ -133,7 +134,7 @@ def catalog() -> Catalog:
                 Ref(*c["b"]),
                 c.get("table", c["b"][0]),
                 tuple(c.get("kinds", ("budget", "final"))),
-                _refs(c["a"])[1:],
+                tuple(_refs(c["a"])[1:]),
                 c.get("any_of", False),
             )
             for c in base.get("cross", [])

@@ -14,7 +14,15 @@ from decimal import Decimal
 from ..catalog.rules import finding
 from ..model import Finding, Parsed, Statement
 from ..money import CENT
-from .narrative import HUNDRED, Figures, _code, _half, _places, _q, _quote, _s
+from .narrative import HUNDRED, Figures, _code, _Common, _half, _places, _q, _quote, _s
+
+
+class _Against(_Common):
+    """`_Common` with the two figures a completion finding compares."""
+
+    actual_amount: str | None
+    budget: str | None
+
 
 BUDGETS = ("budget", "initial", "adjusted")
 _RELATION = {"more": "大于", "less": "小于", "equal": "等于"}
@@ -54,7 +62,7 @@ def _one(st: Statement, stated: dict, fig: Figures, parsed: Parsed) -> Iterator[
     budget, _ = _budget(st, stated, fig)
     if actual is None or budget is None:
         return
-    common = dict(
+    common = _Against(
         source=parsed.meta.source,
         line=st.line,
         table=fig.table_of(st.topic),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
+from typing import TypedDict
 
 from ..catalog import Cross, catalog
 from ..model import Finding, Parsed
@@ -24,7 +25,14 @@ def _value(row: Row | None, measure: str) -> Decimal | None:
     return found[0] if found else None
 
 
-def _labels(ident: Cross, printed: dict[str, str]) -> dict[str, str]:
+class _Labels(TypedDict):
+    table_a: str
+    table_b: str
+    measure_a: str
+    measure_b: str
+
+
+def _labels(ident: Cross, printed: dict[str, str]) -> _Labels:
     """Message labels: the tables' titles as printed (the catalogue's name when absent)."""
     cat = catalog()
     a, b = ident.a, ident.b

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
+from ..catalog import Ref
 from ..catalog.rules import finding
 from ..catalog.templates import template
 from ..extract.narrative import names_from, resolve_code, topic_of, topics, vocab
 from ..model import Amount, Finding, Parsed, Statement
 from ..money import CENT
+from ..reader.lines import Line
 from .rows import Row, pick, row_of, rows_by_table, value_of
 
 HALF = Decimal("0.005")
@@ -27,6 +30,18 @@ HUNDRED = Decimal(100)
 
 def _s(v: Decimal | None) -> str | None:
     return None if v is None else format(v, "f")
+
+
+class _Common(TypedDict):
+    """The keyword arguments every finding about one statement shares: where it is filed and
+    what it quotes."""
+
+    source: str
+    line: Line
+    table: str | None
+    code: str | None
+    subject: str
+    quote: str
 
 
 def _quote(st: Statement, limit: int = 80) -> str:
@@ -61,21 +76,21 @@ class Figures:
                 return parts[0]
         return t.lookups[0].table.split("+")[0] if t and t.lookups else None
 
-    def _row(self, lk, code: str | None) -> Row | None:
+    def _row(self, lk: Ref, code: str | None) -> Row | None:
         """`row_of` for a lookup, remembered; a code's rows from an index of the table."""
         if code is None:
             key = (lk.table, lk.side or "", lk.row, lk.measure)
             if key not in self._found:
                 self._found[key] = row_of(self.rows, lk)
             return self._found[key]
-        key = (lk.table, lk.side or "")
-        index = self._codes.get(key)
+        ckey = (lk.table, lk.side or "")
+        index = self._codes.get(ckey)
         if index is None:  # the department's rows of each code, in printed order
             index = {}
             for r in self.rows.get(lk.table, []):
                 if r.code and r.org is None and (not lk.side or r.side in (lk.side, None)):
                     index.setdefault(r.code, []).append(r)
-            self._codes[key] = index
+            self._codes[ckey] = index
         return pick(index.get(code, []), lk.measure)
 
     def get(
@@ -97,6 +112,7 @@ class Figures:
     ) -> tuple[Decimal | None, Row | None]:
         """`get`'s figure and the row it was read from (None when no printed row gives it)."""
         t = self.topics.get(topic or "")
+        strict = t is not None and t.strict
         unprinted = None  # a table that is present but does not print the figure: 0
         for lk in t.lookups if t else ():
             if figure is not None:
@@ -122,20 +138,20 @@ class Figures:
                 continue
             row = self._row(lk, code if lk.row == "code" else None)
             if row is None:  # a row left out is 0, unless a later lookup prints the figure
-                if lk.row != "total" and not t.strict and figure is None:
+                if lk.row != "total" and not strict and figure is None:
                     unprinted = Decimal(0) if unprinted is None else unprinted
                 continue
             if not row.readable(lk.measure):
                 return None, row
-            found = value_of(row, lk.measure)
-            if found is None:  # the table does not print that measure: a later lookup may
+            printed = value_of(row, lk.measure)
+            if printed is None:  # the table does not print that measure: a later lookup may
                 if figure is None:
                     unprinted = Decimal(0) if unprinted is None else unprinted
                 continue
-            return found[0], row
+            return printed[0], row
         return unprinted, None
 
-    def _classes(self, lk) -> Decimal | None:
+    def _classes(self, lk: Ref) -> Decimal | None:
         """The sum of several codes' rows (人员经费 = 301 + 303); None unless one is printed."""
         total, seen = Decimal(0), False
         for c in lk.row[5:].split("+"):
@@ -147,7 +163,7 @@ class Figures:
                 total, seen = total + found[0], True
         return total if seen else None
 
-    def _sum_of(self, lk, code: str | None) -> Decimal | None:
+    def _sum_of(self, lk: Ref, code: str | None) -> Decimal | None:
         """A figure summed over tables that each print part of it; None unless every table is
         printed and at least one prints the figure."""
         parts = lk.table.split("+")
@@ -208,14 +224,14 @@ def _amount(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     # a figure stated in whole 万元 (or one decimal) is rounding when the table rounds to it
     rounding = diff <= CENT or _q(expected, _places(st.amount)) == st.amount
     # a split publication: the table figure is in the other file, so the message names it
-    other = row is not None and row.line.file != st.line.file
+    other = row.line if row is not None and row.line.file != st.line.file else None
     yield finding(
         "narrative.amount",
         parsed.meta.source,
         st.line,
         rounding=rounding,
-        variant="other_file" if other else None,
-        table_at=f"{row.line.file}:{row.line.where()}" if other else "",
+        variant="other_file" if other is not None else None,
+        table_at=f"{other.file}:{other.where()}" if other is not None else "",
         table=fig.table_of(st.topic),
         code=_code(st, fig),
         expected=_s(expected),
@@ -251,14 +267,15 @@ def _share(st: Statement, fig: Figures, parsed: Parsed, stated: dict) -> Iterato
     lo = (part - hp) / (base + hb) * HUNDRED - hs
     hi = (part + hp) / (base - hb) * HUNDRED + hs
     rounding = lo <= st.share <= hi
-    other = row is not None and row.line.file != st.line.file  # the base is in the other file
+    # the base is in the other file
+    other = row.line if row is not None and row.line.file != st.line.file else None
     yield finding(
         "narrative.share",
         parsed.meta.source,
         st.line,
         rounding=rounding,
-        variant="other_file" if other else None,
-        table_at=f"{row.line.file}:{row.line.where()}" if other else "",
+        variant="other_file" if other is not None else None,
+        table_at=f"{other.file}:{other.where()}" if other is not None else "",
         table=fig.table_of(st.topic),
         code=_code(st, fig),
         expected=_s(shown),
@@ -279,7 +296,7 @@ def _growth(st: Statement, fig: Figures, parsed: Parsed) -> Iterator[Finding]:
     if amount is None:
         return
     last = amount - st.change
-    common = dict(
+    common = _Common(
         source=parsed.meta.source,
         line=st.line,
         table=fig.table_of(st.topic),
@@ -388,10 +405,11 @@ def _same_whole(total: list[Statement], parts: list[Statement], stated: dict) ->
     """The two sides decompose the same figure: where both state their amounts, they add up
     to the same (basic + project of the 财政拨款 alone do not explain every source's change)."""
     amounts = [s.amount if s.amount is not None else stated.get(s.topic) for s in (*total, *parts)]
-    if any(a is None for a in amounts):
+    known = [a for a in amounts if a is not None]
+    if len(known) < len(amounts):
         return True
-    a = sum(amounts[: len(total)], Decimal(0))
-    b = sum(amounts[len(total) :], Decimal(0))
+    a = sum(known[: len(total)], Decimal(0))
+    b = sum(known[len(total) :], Decimal(0))
     return abs(a - b) <= CENT * len(amounts)
 
 
@@ -405,15 +423,16 @@ def _change_sums(sts: list[Statement], fig: Figures, parsed: Parsed) -> Iterator
         parts = _side(parts_spec, sts, fig)
         if not total or not parts or not _same_whole(total, parts, stated):
             continue
-        t = sum((s.change for s in total), Decimal(0))
-        p = sum((s.change for s in parts), Decimal(0))
+        # _side only takes statements that state a change
+        t = sum((s.change for s in total if s.change is not None), Decimal(0))
+        p = sum((s.change for s in parts if s.change is not None), Decimal(0))
         diff = abs(t - p)
         if diff == 0:
             continue
         terms = len(total) + len(parts) - 1
         rounding = diff <= CENT * terms
         first = parts[0]
-        listing = "+".join(_s(s.change) for s in parts)
+        listing = "+".join(format(s.change, "f") for s in parts)
         yield finding(
             "narrative.change.sum",
             parsed.meta.source,

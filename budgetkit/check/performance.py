@@ -184,12 +184,13 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
     dept = [t for t in parsed.targets if t.kind == "department" and t.total is not None]
     total = _expenditure_total(parsed.amounts)
     for t in dept if total is not None else ():
+        assert total is not None  # (mypy does not narrow through the conditional iterable)
         if t.total != total.value:
             yield _finding(
                 "performance.budget.mismatch", t, src, t.line,
                 expected=total.value, actual=t.total, where=f"{total.line.file or src}:{total.line.where()}",
             )  # fmt: skip
-    sums: dict[str, tuple[Decimal, list] | None] = {}  # per item, computed once
+    sums: dict[str, tuple[Decimal, str] | None] = {}  # per item: (sum, its terms), computed once
     for fact in parsed.facts:
         if fact.topic != "performance" or fact.item not in NARRATIVE_SUMS:
             continue
@@ -198,9 +199,10 @@ def _budget(parsed: Parsed, src: str) -> Iterator[Finding]:
             values = [getattr(t, attr) for t in parsed.targets if t.kind == kind]
             ok = values and None not in values
             sums[fact.item] = (sum(values, Decimal(0)), _terms(values)) if ok else None
-        if sums[fact.item] is None:
+        computed = sums[fact.item]
+        if computed is None:
             continue
-        actual, parts = sums[fact.item]
+        actual, parts = computed
         if actual != fact.value:
             yield finding(
                 "performance.budget.mismatch", src, fact.line, table=TABLE, variant="narrative",
@@ -214,7 +216,7 @@ MAX_TERMS = 12  # a sum of more terms is listed by its first ones and its count
 def _terms(values: list[Decimal]) -> str:
     """The terms of a sum as printed in a message: "a + b + c", or the first `MAX_TERMS`
     and the count (a message stays short however many tables a document has)."""
-    shown = " + ".join(fmt_wan(v) for v in values[:MAX_TERMS])
+    shown = " + ".join(fmt_wan(v) or "" for v in values[:MAX_TERMS])  # never None: v is a Decimal
     return shown if len(values) <= MAX_TERMS else f"{shown} + …（共{len(values)}项）"
 
 

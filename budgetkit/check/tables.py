@@ -107,7 +107,7 @@ def check(parsed: Parsed) -> Iterator[Finding]:
         spec = cat.tables[table]
         title = titles.get(table, spec.zh)
         tree = decomposition(spec)
-        sides = {r.side: set() for r in rows}
+        sides: dict[str | None, set[str]] = {r.side: set() for r in rows}
         for r in rows:
             sides[r.side].update(r.values)
         for r in rows:

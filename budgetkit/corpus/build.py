@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import BudgetkitError
@@ -36,6 +37,9 @@ from .departments import aliases as load_aliases
 from .part import failure, part_header, read_part, table_of, unpack, warm
 from .scheduler import Crashed, scheduler
 from .sources import Unit, pair_units, units
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 ROW_GROUP = 32_768  # rows buffered per (table, year) before a row group is written
 KEEP_GENERATIONS = 2  # the current one and the one before (a reader may still be in it)
@@ -150,7 +154,8 @@ def _pair(found: list[Unit], out: Path, jobs, address, progress, result: BuildRe
     for crash in result.failed[before:]:  # its files are still read one by one
         result.notes.append(f"not paired: {crash['path']}: {crash['reason']}")
     del result.failed[before:]
-    taken, joined = set(), []
+    taken: set[Unit] = set()
+    joined: list[Unit] = []
     for unit, (n, t), line in zip(pairs, grouping.pairs, grouping.said, strict=True):
         if not (cache / f"{cache_key(unit)}.part").exists():
             result.notes.append(f"not paired: {' + '.join(unit.paths)} could not be read as one")
@@ -212,7 +217,7 @@ class _GroupWriter:
         self.root, self.name = root, name
         self.buffers: dict[str, list] = {}
         self.rows: dict[str, int] = {}
-        self.writers: dict[str, object] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
 
     def add(self, table: str, data) -> None:
         if data.num_rows == 0:

@@ -15,7 +15,7 @@ def _text(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, Decimal):
-        return fmt_wan(v)
+        return fmt_wan(v) or ""  # never None: v is a Decimal
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)

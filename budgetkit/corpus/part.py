@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import struct
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import BudgetkitError
@@ -18,6 +19,9 @@ from ..store import schema
 from ..store.rows import DOCUMENT_VIEWS, view_data
 from . import tables
 from .sources import Unit, read_unit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _MAGIC = b"BKPART1\n"
 
@@ -54,7 +58,7 @@ def part_header(path) -> dict:
         return json.loads(f.read(n))["meta"]
 
 
-def table_of(blob) -> object:
+def table_of(blob) -> pa.Table:
     """An Arrow table from its IPC bytes, copied: it must not keep the whole part alive."""
     import pyarrow as pa
 

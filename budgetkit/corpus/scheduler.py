@@ -22,13 +22,20 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Crashed:
+class Crashed(Generic[T]):
     """A job whose worker died (or raised past `fn`): the item and what was seen."""
 
-    item: object
+    item: T
     reason: str
 
 
@@ -38,6 +45,16 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+class Runner(Protocol):
+    """What `scheduler` gives: `map` in input order over `workers` workers, and `close`."""
+
+    workers: int
+
+    def map(self, fn: Callable, items: Iterable, window: int | None = None) -> Iterator: ...
+
+    def close(self) -> None: ...
 
 
 class InProcess:
@@ -61,9 +78,9 @@ class LocalPool:
 
     def __init__(self, jobs: int):
         self.workers = jobs
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
 
-    def _executor(self):
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
@@ -94,6 +111,7 @@ class LocalPool:
                 yield fut.result()
             except BrokenProcessPool:
                 # the pool is gone with every job in it: start a new one, retry the jobs once
+                assert self._pool is not None  # `fut` was submitted to it
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
                 waiting = [(i, t) for i, _, t in pending]
@@ -172,13 +190,14 @@ class scheduler:  # noqa: N801 - used as a context manager like open()
     """`with scheduler(jobs=N)` (local) or `with scheduler(address=…)` (Dask)."""
 
     def __init__(self, jobs: int | None = None, address=None):
+        self.runner: Runner
         if address:
             self.runner = DaskCluster(address)
         else:
             jobs = jobs or default_jobs()
             self.runner = InProcess() if jobs <= 1 else LocalPool(jobs)
 
-    def __enter__(self):
+    def __enter__(self) -> Runner:
         return self.runner
 
     def __exit__(self, *exc) -> None:

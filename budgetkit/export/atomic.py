@@ -19,7 +19,7 @@ def _umask() -> int:
     return mask
 
 
-def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` to fill a temporary file next to `path`, then rename it to `path`.
 
     Raises `WriteError` (naming `path`) when the folder is missing or not writable, `path`

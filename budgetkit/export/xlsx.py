@@ -59,7 +59,7 @@ class _Sheet:
         self.book, self.name, self.header, self.widths = book, name, list(header), widths
         self.part = 0
         self.row = MAX_ROWS  # forces a first sheet
-        self.ws = None
+        self.ws: Any = None  # the current xlsxwriter worksheet (untyped library)
 
     def _new(self) -> None:
         self.part += 1
@@ -111,7 +111,7 @@ def _write(ws, row: int, col: int, v: Any, fmt, book) -> None:
 class _Formats:
     """Cell formats, made once per workbook: amounts by number of decimals."""
 
-    def __init__(self, book):
+    def __init__(self, book) -> None:
         self.book = book
         self.header = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
         self.exact = book.add_format({"align": "right"})

@@ -300,13 +300,13 @@ def topic_of(
     """(topic, code) of a subject in a section of `scope`; (None, None) when not attributable."""
     v = vocab(tpl)
     for pat, scopes, topic in v.subjects:
-        if pat.search(subject) and (scopes is None or scope in scopes):
+        if (m := pat.search(subject)) and (scopes is None or scope in scopes):
             if topic.endswith(".economic") and not _economic_subject(subject, scope, v):
                 continue
             if topic.endswith(".function"):
                 return topic, resolve_code(subject, names)
             if topic.endswith(".economic"):
-                return topic, _economic_items().get(pat.search(subject).group(0))
+                return topic, _economic_items().get(m.group(0))
             return topic or None, None  # "": a named part of a figure, no topic
     code = resolve_code(subject, names)
     if code:

@@ -228,9 +228,11 @@ class _Table:
             if self.unit is None and (u := _UNIT_IN_LABEL.search(_norm(cell))):
                 self.unit = u[1]
             spec = HEAD_LABELS.get(_label(cell))
-            if spec is None or spec[0] is None:
+            if spec is None:
                 continue
             fld, prio, mode = spec
+            if fld is None:
+                continue
             value = next((c for c in cells[i + 1 :] if c), None)
             if value is not None and _label(value) in HEAD_LABELS:
                 value = None
@@ -303,7 +305,7 @@ class _Table:
         heads = {f: v for f, (_, v) in self.heads.items()}
         factor_unit = self.unit or "万元"
         money = {
-            f: to_wan(heads[f], factor_unit) if isinstance(heads.get(f), Decimal) else None
+            f: to_wan(v, factor_unit) if isinstance(v := heads.get(f), Decimal) else None
             for f in ("total", "fiscal", "other", "carryover")
         }
         if money["total"] is None and self.kind == "department" and money["fiscal"] is not None:

@@ -222,8 +222,9 @@ def _clip_boxes(page, tf) -> dict[int, tuple[float, float, float, float]]:
         key = tuple(_address(raw.FPDFClipPath_GetPathSegment(cp, j, 0)) for j in range(n))
         if key not in regions:
             regions[key] = _clip_region(cp, n, tf)
-        if regions[key] is not None:
-            out[_address(obj)] = regions[key]
+        region = regions[key]
+        if region is not None:
+            out[_address(obj)] = region
     return out
 
 
@@ -553,7 +554,7 @@ def _page_lines(chars: list[_Char], grids: list[_Grid], page: int) -> list[Line]
     for g, gchars in zip(grids, in_grid, strict=True):
         items.extend(_grid_rows(g, gchars))
     items.sort(key=lambda it: (it[0], it[1]))
-    out = []
+    out: list[Line] = []
     for cells in (it[2] for it in items):
         if any(cells):
             out.append(Line(cells, len(out) + 1, page))
@@ -669,7 +670,7 @@ def _grid_rows(g: _Grid, chars: list[_Char]):
         for col, tlines in row_cells:
             if anchors:  # one sub-row per stacked amount; other text to the nearest one
                 for tl in tlines:
-                    key = min(anchors, key=lambda a, y=tl[0].cy: abs(a - y))
+                    key = _nearest(anchors, tl[0].cy)
                     cur = out.setdefault(key, [""] * ncols)
                     cur[col] = _join_wrapped([cur[col], _join(tl)]) if cur[col] else _join(tl)
             else:
@@ -677,6 +678,11 @@ def _grid_rows(g: _Grid, chars: list[_Char]):
                 out.setdefault(g.ys[row], [""] * ncols)[col] = text
         for top, cur in out.items():
             yield (top, g.x0, tuple(cur))
+
+
+def _nearest(values: list[float], y: float) -> float:
+    """The value nearest `y` (the first of equally near ones)."""
+    return min(values, key=lambda a: abs(a - y))
 
 
 def _stacked_anchors(row_cells: list[tuple[int, list[list[_Char]]]]) -> list[float]:

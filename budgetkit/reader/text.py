@@ -120,7 +120,7 @@ def encoding_note(encoding: str | None) -> str:
 def lines_from_text(text: str, *, page_break: str | None = None) -> list[Line]:
     """Split text into `Line`s; tab-separated rows become cells. Optional page-break marker."""
     out: list[Line] = []
-    page = 1 if page_break else None
+    page = 1  # counted only with a page-break marker
     page_line = 0
     for n, raw in enumerate(text.splitlines(), start=1):
         if page_break and raw.strip() == page_break:
@@ -131,7 +131,7 @@ def lines_from_text(text: str, *, page_break: str | None = None) -> list[Line]:
         if not raw.strip():
             continue
         cells = tuple(c.strip() for c in raw.split("\t"))
-        out.append(Line(cells, page_line if page_break else n, page))
+        out.append(Line(cells, page_line if page_break else n, page if page_break else None))
     return out
 
 

@@ -102,9 +102,9 @@ def parse_batch(
                     result.written.append((path, name))
             found = pairing(list(halves), meta=lambda p: halves[p][1])
             result.notes.extend(found.notes)
-            tasks = [(g, names[g[0]], str(out)) for g in found.pairs]
+            pair_tasks = [(g, names[g[0]], str(out)) for g in found.pairs]
             lines = dict(zip(found.pairs, found.said, strict=True))
-            for group, name, resources, error, _ in run(tasks, len(tasks)):
+            for group, name, resources, error, _ in run(pair_tasks, len(pair_tasks)):
                 n, t = group
                 if error is None:
                     package.add(resources)

@@ -67,9 +67,10 @@ def view_data(parsed: Parsed, view: str, findings=()) -> dict[str, list]:
     if view == "targets":
         pairs = [(t, ind) for t in parsed.targets for ind in t.indicators]
         cols = _columns(view)
-        data = {c: [] for c in cols}
+        data: dict[str, list] = {c: [] for c in cols}
         for t, ind in pairs:
             for c in cols:
+                v: object
                 if c == "kind":
                     v = t.kind
                 elif c == "project":
