@@ -24,6 +24,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check budgetkit tests benchmarks notebooks
 	$(BIN)/ruff format --check budgetkit tests benchmarks notebooks
+	$(BIN)/mypy budgetkit
 	$(BIN)/pytest
 
 # the library tests alone (no notebooks, reports, corpus builds or browsers): the inner loop
