@@ -146,7 +146,7 @@ def _texts(locator) -> list[str]:
     return [t.replace("\xa0", " ") for t in locator.all_inner_texts()]
 
 
-def _settle(locator, expected: list[str], timeout: float = 20.0) -> list[str]:
+def _settle(locator, expected: list[str], timeout: float = 60.0) -> list[str]:
     """The texts once they equal `expected` (the kernel's updates arrive one by one), or
     as they are after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -170,19 +170,19 @@ def test_explorer_drills_down_in_jupyterlab(lab, tmp_path):
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 1200})
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         try:
             page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
-            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=40_000)
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
             kernels.update(_children(server_pid))
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
             options = page.locator(".widget-select select option")
             crumbs = page.locator(".widget-hbox").filter(has=page.get_by_text("上一级")).first
-            options.first.wait_for(timeout=40_000)
+            options.first.wait_for(timeout=90_000)
             top = [
                 "201 一般公共服务支出  298.75 万元",
                 "208 社会保障和就业支出  23.12 万元",
