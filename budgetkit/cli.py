@@ -1,5 +1,7 @@
 """Command line: the same powers as the library, for one file or many.
 
+Size: one small function and one argparse parser per subcommand; each calls the library.
+
     budgetkit summary PATH... [--json]      key figures (万元, exact), one document after another
     budgetkit check PATH... [--json] [--min-severity S]   every identity; exit 1 on an error
     budgetkit amounts PATH [--format csv|json] [--output FILE]   the long table of all amounts

@@ -1,5 +1,8 @@
 """Structure of one budget: where the money comes from and where it goes.
 
+Size: one function per view of one document (sources, functions, economic classes, key
+figures), each short; kept in one module because the notebooks import them together.
+
 Every function takes a `Document` and returns a pandas DataFrame (or a small dict). Money
 stays `Decimal` in 万元; `share` is a float ratio (0–1) and `pct` a display percentage rounded
 by the largest-remainder method, so the parts of a whole always add up to exactly 100.00.

@@ -1,5 +1,9 @@
 """Trend: a department's budget over years, and last year's budget from one document.
 
+Size: series across years, the prior-year columns of one document and the files of a
+department; the last job moves to the corpus's department keys (issue 11) when trend reads
+only from a corpus.
+
 Several documents (years) of one department:
 
     docs = find_documents("data/shanghai", "上海市普陀区人民政府万里街道办事处")

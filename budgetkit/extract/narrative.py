@@ -1,5 +1,8 @@
 """情况说明: the narrative part of a disclosure → `Statement`s and `Fact`s.
 
+Size: one phrase grammar (tokens, subjects, figure words, 其中 parts) read in one pass per
+paragraph; its vocabulary is data (standard/narrative.toml), the grammar stays together.
+
 A statement is one subject with its figures, e.g.
 
     一般公共预算 232.31 万元，占 67.87%，比上年预算增加 30.13 万元，增长 14.90%，主要原因是…

@@ -1,5 +1,8 @@
 """Reader for PDFs with a text layer: characters and ruling lines → `Line`s of cells.
 
+Size: one pass over a page's characters and paths (rulings → grids → cells → lines); split
+across modules it would pass pdfium handles and half-built grids between them.
+
 Why pypdfium2 and not pdfplumber: pdfium gives every character's box and every drawn path
 about ten times faster than pdfminer, and that is all this reader needs.
 
