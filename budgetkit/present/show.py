@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -221,15 +222,22 @@ def findings(df: pd.DataFrame):
 
 
 def heading(doc):
-    """A one-line identification of the document: department, year, kind, unit, file."""
-    from IPython.display import Markdown
+    """A one-line identification of the document: department, year, kind, unit, file.
+
+    HTML with every part escaped: the department and the file name are untrusted text (a
+    Markdown heading would pass `<img onerror=…>` or a backtick through as markup)."""
+    from IPython.display import HTML
 
     m = doc.meta
     kind = {"budget": "预算", "final": "决算"}.get(m.kind, m.kind)
     scope = {"department": "部门", "unit": "单位"}.get(m.scope, m.scope)
-    return Markdown(
-        f"**{m.department}** · {m.year} 年{scope}{kind} · 表格单位：{m.unit_as_printed}"
-        f"（本报告统一换算为万元）· 文件：`{m.source}`"
+    esc = html.escape
+    source = " + ".join(Path(str(s)).name for s in (m.sources or (m.source,)))
+    return HTML(
+        f"<p class='bk-heading'><b>{esc(str(m.department or '（部门名称未读出）'))}</b> · "
+        f"{esc(str(m.year or ''))} 年{esc(str(scope or ''))}{esc(str(kind or ''))} · "
+        f"表格单位：{esc(str(m.unit_as_printed or ''))}（本报告统一换算为万元）· "
+        f"文件：<code>{esc(source)}</code></p>"
     )
 
 

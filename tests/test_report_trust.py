@@ -1,0 +1,69 @@
+"""Reports on hostile input (issue 12): document text and file names are data in every page,
+output names stay inside --out, a killed run leaves nothing running."""
+
+from __future__ import annotations
+
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from budgetkit.report import run_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
+DEPARTMENT = "昌吉回族自治州人民政府驻北京联络处"
+HOSTILE = '"><img src=x onerror=alert(1)><svg onload=alert(2)>'
+HOSTILE_FILE = "a`<img src=x onerror=alert(3)>`b.txt"
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page with its attributes (script bodies are not markup)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def injected(page: str) -> list[tuple[str, dict]]:
+    """Tags a browser would run: any element with an on* handler, or an img/svg whose
+    source is the injected `x`."""
+    p = _Tags()
+    p.feed(page)
+    return [
+        (t, a)
+        for t, a in p.tags
+        if any(k.startswith("on") for k in a) or (t in ("img", "svg") and a.get("src") == "x")
+    ]
+
+
+@cache
+def _hostile_reports(tmp: str):
+    folder = Path(tmp)
+    doc = folder / HOSTILE_FILE
+    doc.write_text(SEED.read_text("utf-8").replace(DEPARTMENT, HOSTILE), "utf-8")
+    return run_reports([doc], folder / "out", jobs=1), folder / "out"
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    return _hostile_reports(str(tmp_path_factory.mktemp("hostile")))
+
+
+def test_document_text_and_file_names_never_run_in_a_report(hostile_reports):
+    result, out = hostile_reports
+    assert result.exit_code == 0, result.summary()
+    pages = [Path(o.html) for o in result.outcomes] + [out / "index.html"]
+    assert len(pages) == 4
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert injected(text) == [], page.name
+        assert (
+            "onerror=alert(1)"
+            in text.replace("&quot;", '"').replace("&gt;", ">").replace("&lt;", "<")
+            or "onerror=alert" in text
+        )  # the name is shown, as text
