@@ -49,8 +49,9 @@ def _suffix(path: str) -> str:
     return _UNSAFE.sub("_", Path(path).suffix.lstrip(".").casefold()) or "none"
 
 
-def output_names(paths) -> dict[str, str]:
-    """Input path (as given) → a safe name, distinct across the batch.
+def output_names(paths, reserved=()) -> dict[str, str]:
+    """Input path (as given) → a safe name, distinct across the batch and from `reserved`
+    (names the output folder holds itself, e.g. `index.html`).
 
     A name used by one input only is its safe stem. Inputs sharing a stem (case-insensitively,
     for case-insensitive file systems) that differ by suffix get `stem-pdf`, `stem-txt`;
@@ -62,10 +63,13 @@ def output_names(paths) -> dict[str, str]:
     by_stem: dict[str, set[str]] = {}
     for p in paths:
         by_stem.setdefault(stems[p].casefold(), set()).add(resolved(p))
+    taken = {r.casefold() for r in reserved}
     names = {}
     for p in paths:
         group = by_stem[stems[p].casefold()]
-        if len(group) == 1:
+        if stems[p].casefold() in taken:
+            names[p] = f"{stems[p]}-{path_hash(p)}"
+        elif len(group) == 1:
             names[p] = stems[p]
         elif len({Path(g).suffix.casefold() for g in group}) == len(group):
             names[p] = f"{stems[p]}-{_suffix(p)}"

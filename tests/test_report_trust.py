@@ -67,3 +67,49 @@ def test_document_text_and_file_names_never_run_in_a_report(hostile_reports):
             in text.replace("&quot;", '"').replace("&gt;", ">").replace("&lt;", "<")
             or "onerror=alert" in text
         )  # the name is shown, as text
+
+
+def _tiny_notebook(path: Path) -> Path:
+    """A notebook that only records its document (fast: names, not analysis, are tested)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    params = new_code_cell('document = "x"')
+    params.metadata["tags"] = ["parameters"]
+    code = "from budgetkit.present.record import record\nrecord('document', document)"
+    nb = new_notebook(cells=[params, new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["budgetkit"] = {"warm_kernel": True}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_report_names_are_safe_distinct_and_stable(tmp_path):
+    """Issue 12 items 2-3: `...txt` (stem `..`) and `..txt` (stem `.`) write inside --out;
+    d1/doc.txt, d2/doc.txt and doc.pdf-like namesakes get a folder each, the same every run."""
+    from budgetkit.present.record import recorded
+
+    seed = SEED.read_text("utf-8")
+    inputs = [tmp_path / "...txt", tmp_path / "..txt", tmp_path / "index.html.txt"]
+    for d in ("d1", "d2"):
+        (tmp_path / d).mkdir()
+        inputs.append(tmp_path / d / "doc.txt")
+    for p in inputs:
+        p.write_text(seed, "utf-8")
+    nb = _tiny_notebook(tmp_path / "tiny.ipynb")
+    out = tmp_path / "work" / "out"
+    result = run_reports(inputs, out, [str(nb)], jobs=1)
+    assert result.exit_code == 0, result.summary()
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["out"]
+    folders = {Path(o.html).parent for o in result.outcomes}
+    assert len(folders) == len(inputs) and all(f.parent == out for f in folders)
+    assert all(not f.name.startswith(".") for f in folders)
+    assert {recorded(o.ipynb)["document"] for o in result.outcomes} == {str(p) for p in inputs}
+    assert (out / "index.html").is_file()
+    again = run_reports(inputs, out, [str(nb)], jobs=1)
+    assert [o.status for o in again.outcomes] == ["skipped"] * len(inputs)
+    assert {Path(o.html).parent for o in again.outcomes} == folders

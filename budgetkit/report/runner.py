@@ -173,14 +173,17 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
+#: Files the runner keeps in `out` itself: no document folder may take their names.
+RESERVED = ("index.html", "index", "document.json")
+
+
 def _stems(paths: Sequence[Path]) -> list[str]:
-    """Output folder name per document: its file stem, made unique by a path hash if needed."""
-    stems = [p.stem for p in paths]
-    dup = {s for s in stems if stems.count(s) > 1}
-    return [
-        f"{s}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}" if s in dup else s
-        for s, p in zip(stems, paths, strict=True)
-    ]
+    """Output folder name per document (`budgetkit.outputs.output_names`, shared with
+    `parse`): safe, inside `out`, distinct per input and the same from run to run."""
+    from ..outputs import output_names
+
+    names = output_names(paths, reserved=RESERVED)
+    return [names[str(p)] for p in paths]
 
 
 def resolve_notebook(name: str | Path) -> Path:

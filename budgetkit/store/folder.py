@@ -36,6 +36,9 @@ from ..reader.lines import Line
 from . import schema
 from .rows import DOCUMENT_VIEWS, view_data, wide_tables
 
+#: Files `parse` keeps in `out` itself: no document folder may take their names.
+RESERVED = ("datapackage.json",)
+
 
 def doc_id(meta: model.Meta) -> str:
     """Folder name of a document written alone: the source file's safe stem."""
@@ -244,7 +247,7 @@ def write(docs, out: str | Path, names: dict[str, str] | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     docs = list(docs) if names is None else docs
     if names is None:
-        names = output_names(d.meta.source for d in docs)
+        names = output_names((d.meta.source for d in docs), reserved=RESERVED)
     package = Package(out)
     try:
         for doc in docs:
