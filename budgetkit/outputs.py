@@ -76,3 +76,49 @@ def output_names(paths, reserved=()) -> dict[str, str]:
         else:
             names[p] = f"{stems[p]}-{path_hash(p)}"
     return names
+
+
+# -- temporary files a killed run leaves ------------------------------------------------------
+#: A temporary name written by budgetkit: hidden, with the writing process's id before its
+#: kind (`.structure.html.1234.tmp`, `.p01.1234.tmp-x8ab`, `.structure.1234.run.ipynb`).
+_TEMPORARY = re.compile(r"^\..*\.(\d+)\.(?:tmp|old|run\.ipynb)(?:-[^/]*)?$")
+
+
+def temporary_name(name: str, kind: str = "tmp") -> str:
+    """The hidden temporary name of `name` for this process (`sweep_stale` knows it)."""
+    return f".{name}.{os.getpid()}.{kind}"
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0
+    return True
+
+
+def sweep_stale(folder: str | Path, depth: int = 1) -> list[Path]:
+    """Remove the temporary files and folders that processes now dead left in `folder` and
+    its subfolders down to `depth` (a run killed by SIGKILL cannot clean up); a living
+    writer's files are left alone. Returns what was removed."""
+    import shutil
+
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _TEMPORARY.match(p.name)
+        if m and int(m.group(1)) != os.getpid() and not alive(int(m.group(1))):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p)
+        elif depth > 0 and p.is_dir() and not p.is_symlink():
+            removed += sweep_stale(p, depth - 1)
+    return removed

@@ -68,7 +68,8 @@ def test_outputs_html_without_code_and_parameters_recorded(seed_reports):
     assert (
         'class="jp-CodeMirrorEditor' not in page and "jp-InputPrompt" not in page.split("<body")[1]
     )
-    assert 'name="budgetkit-parameters"' in page and str(SEED) in page
+    assert 'name="budgetkit-parameters"' in page and SEED.name in page
+    assert str(SEED.parent) not in page  # no build path in the page (issue 12 item 14)
     nb = nbformat.read(o.ipynb, as_version=4)
     assert nb.metadata["papermill"]["parameters"]["document"] == str(SEED)
     assert nb.metadata["budgetkit"]["parameters"] == o.parameters

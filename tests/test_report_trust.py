@@ -113,3 +113,98 @@ def test_report_names_are_safe_distinct_and_stable(tmp_path):
     again = run_reports(inputs, out, [str(nb)], jobs=1)
     assert [o.status for o in again.outcomes] == ["skipped"] * len(inputs)
     assert {Path(o.html).parent for o in again.outcomes} == folders
+
+
+def _slow_notebook(path: Path, marks: Path) -> Path:
+    """A notebook that says it started (a file in `marks`), then works for a minute and
+    writes into its folder: what a killed run must not leave behind."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    params = new_code_cell('document = "x"')
+    params.metadata["tags"] = ["parameters"]
+    code = (
+        "import os, time, pathlib\n"
+        f"pathlib.Path({str(marks)!r}, f'{{os.getpid()}}').write_text('')\n"
+        "time.sleep(60)\n"
+        "pathlib.Path('late-write').write_text('')"
+    )
+    nb = new_notebook(cells=[params, new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["budgetkit"] = {"warm_kernel": True}
+    nbformat.write(nb, path)
+    return path
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living process below `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            found.add(c)
+            todo.append(c)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_path, sig):
+    """Issue 12 item 4: `report --jobs 2` killed mid-run: its pool workers and kernels end
+    (no write into --out afterwards), and the next run removes the temporary files."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    nbs = [_slow_notebook(tmp_path / f"slow{i}.ipynb", marks) for i in (1, 2)]
+    out = tmp_path / "out"
+    runtime = tmp_path / "runtime"
+    env = {**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
+    cmd = [sys.executable, "-m", "budgetkit.cli", "report", str(SEED), "--out", str(out)]
+    cmd += ["--jobs", "2", "--notebooks", ",".join(str(n) for n in nbs)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(list(marks.iterdir())) == 2, "the notebooks never started"
+        tree = _descendants(proc.pid)
+        kernels = {int(p.name) for p in marks.iterdir()}
+        assert kernels <= tree and len(tree) >= 4  # 2 workers, 2 kernels
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(30)
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in tree) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [p for p in tree if _alive(p)] == []
+    finally:
+        for p in [proc.pid, *_descendants(proc.pid)]:
+            if _alive(p):
+                __import__("os").kill(p, signal.SIGKILL)
+    assert not list(out.rglob("late-write"))
+    from budgetkit.report.runner import sweep
+
+    sweep(out)
+    leftovers = [p for p in out.rglob(".*") if p.name != ".pairing"]
+    assert leftovers == [], leftovers
+    assert not list(runtime.glob("kernel-*.json"))  # ended, or swept by the next run

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 TEMPLATE_NAME = "budgetkit_report.html.j2"
@@ -27,6 +29,15 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
   .bk-report-header table { border-collapse: collapse; }
   .bk-report-header td { padding: 0 1em 0 0; vertical-align: top; }
   .bk-chart { width: 100%; }
+  @media print {
+    @page { size: A4; margin: 15mm 12mm; }
+    body { font-size: 10.5pt; }
+    .vega-embed details, .vega-actions, .vega-bindings, button, input, select,
+    .bk-download { display: none !important; }
+    .jp-Cell, .jp-OutputArea-output, table, figure, svg { break-inside: avoid; }
+    h2, h3 { break-after: avoid; }
+    a { color: inherit; text-decoration: none; }
+  }
 </style>
 {%- if resources.budgetkit -%}
 <meta name="budgetkit-parameters" content="{{ resources.budgetkit.parameters_json | e }}">
@@ -60,10 +71,24 @@ def html_exporter() -> Any:
     return exporter
 
 
+def shown_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as a page shows them: a path by its file or folder name only (the
+    page must not reveal where it was built; the .ipynb keeps the full parameters)."""
+
+    def name(v: Any) -> Any:
+        if isinstance(v, list):
+            return [name(x) for x in v]
+        if isinstance(v, str) and os.path.isabs(v):
+            return Path(v).name
+        return v
+
+    return {k: name(v) for k, v in parameters.items()}
+
+
 def _header(title: str, parameters: dict[str, Any], generated: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
-        for k, v in parameters.items()
+        for k, v in shown_parameters(parameters).items()
     )
     gen = " · ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in generated.items())
     return f"<strong>{html.escape(title)}</strong><table>{rows}</table><div>{gen}</div>"
@@ -92,7 +117,7 @@ def notebook_to_html(
     resources = {
         "metadata": {"name": title or "budgetkit report"},
         "budgetkit": {
-            "parameters_json": json.dumps(parameters, ensure_ascii=False),
+            "parameters_json": json.dumps(shown_parameters(parameters), ensure_ascii=False),
             "header": _header(title, parameters, generated or {}),
         },
     }

@@ -12,7 +12,7 @@ Returns `IPython.display.HTML`/`Markdown` objects (they export to HTML as they l
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +52,49 @@ def number(v: Any) -> str:
     return str(v)
 
 
-def _cell(v: Any, kind: str) -> tuple[str, bool]:
+def _places(v: Decimal) -> int:
+    """Decimal places of an amount as shown (fmt_wan: at least 分, more when printed)."""
+    text = fmt_wan(v) if v.is_finite() else ""
+    return len(text.split(".")[1]) if text and "." in text else 0
+
+
+def column_places(values, kind: str) -> int | None:
+    """The one precision a money or signed column is shown with: the widest its amounts
+    were printed with, so that every row of the column aligns (None: not such a column)."""
+    if kind not in ("money", "signed", "pct"):
+        return None
+    nums = [Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
+    nums = [v for v in nums if isinstance(v, Decimal) and v.is_finite()]
+    if kind == "pct":
+        return max((max(-v.as_tuple().exponent, 0) for v in nums), default=0)
+    return max((_places(v) for v in nums), default=2)
+
+
+def _fixed(v: Decimal, places: int) -> str:
+    """`v` with exactly `places` decimals and thousands separators (padding only: exact)."""
+    ctx = Context(prec=max(28, len(v.as_tuple().digits) + places + 2))
+    return format(v.quantize(Decimal(1).scaleb(-places), context=ctx), ",f")
+
+
+def _cell(v: Any, kind: str, places: int | None = None) -> tuple[str, bool]:
     """(text, numeric) of one cell by column kind: money, pct (Decimal %), share (float
-    ratio), growth (float %), signed (Decimal change), or plain text."""
+    ratio), growth (float %), signed (Decimal change), or plain text; `places`: the
+    column's precision (`column_places`)."""
     missing = v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA
     if missing:
         return "", kind != "text"
+    if places is not None and isinstance(v, int | str) and not isinstance(v, bool):
+        try:
+            v = Decimal(v)
+        except ArithmeticError:
+            places = None
+    if places is not None and isinstance(v, int) and not isinstance(v, bool):
+        v = Decimal(v)
+    if places is not None and isinstance(v, Decimal) and v.is_finite():
+        text = _fixed(v, places)
+        if kind == "pct":
+            return f"{text}%", True
+        return (f"+{text}" if kind == "signed" and v > 0 else text), True
     if kind == "money":
         return money(v), True
     if kind == "signed":
@@ -177,13 +214,15 @@ def table(
     if df.empty:
         return HTML(f"{CSS}<p class='bk-note'>（无数据 · no rows）{html.escape(note)}</p>")
     kinds = {c: _kind(c, df[c]) for c in cols}
+    shown = df.head(max_rows)
+    places = {c: column_places(shown[c], kinds[c]) for c in cols}
     head = "".join(f"<th>{html.escape(columns[c])}</th>" for c in cols)
     body = []
     flags = list(bad) if bad is not None else [False] * len(df)
-    for i, (_, row) in enumerate(df.head(max_rows).iterrows()):
+    for i, (_, row) in enumerate(shown.iterrows()):
         cells = []
         for c in cols:
-            text, numeric = _cell(row[c], kinds[c])
+            text, numeric = _cell(row[c], kinds[c], places[c])
             cls = ' class="n"' if numeric else (' class="s"' if len(text) <= 12 else "")
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         cls = ' class="bk-bad"' if flags[i] else ""

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.rules import SEVERITIES
+from ..outputs import sweep_stale, temporary_name
 
 NOTEBOOKS = ("structure", "trend", "performance")
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
@@ -156,14 +157,18 @@ def report_key(doc_sha: str, notebook: Path, library: str, parameters: dict[str,
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary sibling, then rename: readers see the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(temporary_name(path.name))
     if isinstance(data, str):
         data = data.encode("utf-8")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    _writing.add(str(tmp))
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        _writing.discard(str(tmp))
 
 
 def _read_json(path: Path) -> dict | None:
@@ -235,6 +240,104 @@ def document_info(
     return info
 
 
+# ---------------------------------------------------------------------------------------------
+# ending: a killed run leaves no worker, kernel or temporary file behind
+
+#: Signals that end a run as Ctrl-C does, cleaning up (SIGKILL cannot be caught: the workers
+#: then follow their parent through PR_SET_PDEATHSIG, and the next run sweeps the files).
+_ENDING = ("SIGTERM", "SIGHUP")
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (even by SIGKILL)."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before we asked
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_ends(signum, frame) -> None:
+    """A pool worker told to end: kill its kernels, remove its half-written files, exit."""
+    from . import kernel
+
+    kernel.kill_now()
+    for path in _writing:
+        Path(path).unlink(missing_ok=True)
+    os._exit(128 + signum)
+
+
+_writing: set[str] = set()  # temporary files this process is writing now
+
+
+def _worker_start(parent: int, warm: list[str], warm_up: str) -> None:
+    """Pool worker initializer: end with the parent and on SIGTERM, then warm a kernel."""
+    import signal
+
+    for name in _ENDING:
+        signal.signal(getattr(signal, name), _worker_ends)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends us
+    _die_with_parent(parent)
+    _kernel_module().prestart(warm, warm_up)
+
+
+class Ended(SystemExit):
+    """The run was told to end by a signal (exit status 128 + its number)."""
+
+
+def _end_run(signum, frame) -> None:
+    raise Ended(128 + signum)
+
+
+def _catch_ending() -> dict:
+    """Turn SIGTERM/SIGHUP into `Ended` in this (main) thread; returns the old handlers."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    old = {}
+    for name in _ENDING:
+        sig = getattr(signal, name)
+        old[sig] = signal.signal(sig, _end_run)
+    return old
+
+
+def _restore(handlers: dict) -> None:
+    import signal
+
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, abort: bool) -> None:
+    """Shut the pool down; when the run is aborted, end its workers now (SIGTERM: each
+    kills its kernels) instead of waiting for their reports."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API for it
+    if abort:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+    pool.shutdown(wait=not abort, cancel_futures=True)
+
+
+def sweep(out: str | Path) -> list[Path]:
+    """Remove what killed runs left: temporary files in `out`, its document folders and its
+    pairing cache, and connection files of kernels whose process is gone."""
+    removed = sweep_stale(out, depth=1)
+    removed += _kernel_module().sweep_connection_files()
+    return removed
+
+
 def _kernel_env() -> None:
     """Let the kernel import the same budgetkit as this process, installed or not."""
     import budgetkit
@@ -290,8 +393,9 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     t0 = time.perf_counter()
     out_dir, name = Path(job["out_dir"]), job["notebook"]
     final_nb, final_html, stamp = (out_dir / f"{name}.{ext}" for ext in ("ipynb", "html", "json"))
-    tmp_nb = out_dir / f".{name}.{os.getpid()}.run.ipynb"
+    tmp_nb = out_dir / temporary_name(name, "run.ipynb")
     out_dir.mkdir(parents=True, exist_ok=True)
+    _writing.add(str(tmp_nb))
     outcome = ReportOutcome(
         document=job["document"],
         notebook=name,
@@ -358,6 +462,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
         ) else None
     finally:
         tmp_nb.unlink(missing_ok=True)
+        _writing.discard(str(tmp_nb))
     outcome.seconds = time.perf_counter() - t0
     write_atomic(stamp, json.dumps(asdict(outcome), ensure_ascii=False, indent=1))
     return outcome
@@ -423,6 +528,7 @@ def run_reports(
     start = time.perf_counter()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    sweep(out)
     docs = [Path(p).resolve() for p in paths]
     missing = [str(p) for p in docs if not p.is_file()]
     if missing:
@@ -455,12 +561,16 @@ def run_reports(
     shared = {nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel) for nb in nb_paths}
     warm = sorted({n for n in shared.values() if n}) if not all(current) else []
     _kernel_env()
+    handlers = _catch_ending()
     if jobs > 1:
-        pool = ProcessPoolExecutor(jobs, initializer=kernels.prestart, initargs=(warm, WARM_UP))
+        pool = ProcessPoolExecutor(
+            jobs, initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
+        )
     else:
         pool = None
         kernels.prestart(warm, WARM_UP)
     _preload()  # before the pool's workers fork: they share it
+    ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
         """fn(*a) for each a: in the pool (as completed unless `ordered`) or here, one by one
@@ -518,11 +628,13 @@ def run_reports(
             outcomes.append(outcome)
             if progress:
                 progress(outcomes[-1], len(outcomes), total)
+        ended = False
     finally:
         if pool:
-            pool.shutdown(cancel_futures=True)  # workers stop their kernels as they exit
+            _stop_pool(pool, abort=ended)  # workers stop their kernels as they exit
         else:
             kernels.shutdown()
+        _restore(handlers)
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
     }
