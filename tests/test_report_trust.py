@@ -183,6 +183,7 @@ def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_pa
     cmd = [sys.executable, "-m", "budgetkit.cli", "report", str(SEED), "--out", str(out)]
     cmd += ["--jobs", "2", "--notebooks", ",".join(str(n) for n in nbs)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tree: set[int] = set()
     try:
         deadline = time.monotonic() + 60
         while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
@@ -197,8 +198,8 @@ def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_pa
         while any(_alive(p) for p in tree) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert [p for p in tree if _alive(p)] == []
-    finally:
-        for p in [proc.pid, *_descendants(proc.pid)]:
+    finally:  # whatever the outcome, nothing of this test stays running
+        for p in {proc.pid, *tree, *_descendants(proc.pid)}:
             if _alive(p):
                 __import__("os").kill(p, signal.SIGKILL)
     assert not list(out.rglob("late-write"))
@@ -208,3 +209,76 @@ def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_pa
     leftovers = [p for p in out.rglob(".*") if p.name != ".pairing"]
     assert leftovers == [], leftovers
     assert not list(runtime.glob("kernel-*.json"))  # ended, or swept by the next run
+
+
+# --- item 14: what a report shows ---------------------------------------------------------
+
+
+def _visible(page: str) -> str:
+    """A page without its scripts and styles (the chart library holds any text)."""
+    import re
+
+    return re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S | re.I)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """The seed reported into a folder, then the seed's narrative half (its tables published
+    apart, so none can be read) into the same folder by a second run."""
+    folder = tmp_path_factory.mktemp("two-runs")
+    lines = SEED.read_text("utf-8").split("\n")
+    narrative = folder / "narrative.txt"
+    narrative.write_text("\n".join(lines[0:66] + lines[370:]), "utf-8")
+    out = folder / "out"
+    first = run_reports([SEED], out, jobs=2)
+    second = run_reports([narrative], out, jobs=2)
+    assert first.exit_code == 0 and second.exit_code == 0, second.summary()
+    return first, second, out
+
+
+def test_unread_tables_are_said_at_the_top_and_empty_sections_left_out(two_runs):
+    _, second, out = two_runs
+    body = _visible((out / "narrative" / "structure.html").read_text("utf-8"))
+    assert "没有读出预算表" in body and body.index("没有读出预算表") < body.index("Key figures")
+    assert "Funding sources" not in body and "By function" not in body  # no data: left out
+    assert "没有数据 · no data" not in body and "无数据 · no rows" not in body
+    assert "Procurement" in body and "Checks" in body  # what the text gives stays
+    seed = _visible((out / SEED.stem / "structure.html").read_text("utf-8"))
+    assert "没有读出预算表" not in seed and "Funding sources" in seed
+
+
+def test_index_keeps_earlier_documents_links_findings_and_shows_totals(two_runs):
+    first, _, out = two_runs
+    index = (out / "index.html").read_text("utf-8")
+    assert "narrative.txt" in index and SEED.name in index  # both runs' documents
+    assert f'href="{SEED.stem}/structure.html"' in index
+    info = first.documents[0]
+    link = f'href="{SEED.stem}/findings.html#info">{info.findings["info"]}</a>'
+    assert link in index
+    findings = (out / SEED.stem / "findings.html").read_text("utf-8")
+    assert "id='info'" in findings and "narrative.growth.from_zero" in findings
+    assert "<td class='n'>342.31</td>" in index  # 支出合计
+    assert str(out.parent) not in index and str(ROOT) not in index
+
+
+def test_a_report_with_nothing_to_show_is_not_linked(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    params = new_code_cell('document = "x"')
+    params.metadata["tags"] = ["parameters"]
+    code = "import pandas as pd\nfrom budgetkit.present import show\nshow.table(pd.DataFrame())"
+    nb = new_notebook(
+        cells=[new_markdown_cell("# t"), params, new_markdown_cell("## s"), new_code_cell(code)]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "nothing.ipynb"
+    nbformat.write(nb, path)
+    result = run_reports([SEED], tmp_path / "out", [str(path)], jobs=1)
+    assert result.exit_code == 0 and result.outcomes[0].empty
+    index = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "nothing（无内容）" in index and "nothing.html" not in index

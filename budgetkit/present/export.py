@@ -108,12 +108,63 @@ def _without_records(nb: Any) -> Any:
     return nb
 
 
+def _is_heading(cell: Any) -> bool:
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
+
+
+def _is_empty(output: Any) -> bool:
+    """An output that shows nothing: a table or chart without data (`render.EMPTY_CLASS`)."""
+    from .render import EMPTY_CLASS
+
+    page = output.get("data", {}).get("text/html", "")
+    page = "".join(page) if isinstance(page, list) else page
+    return EMPTY_CLASS in page and "<table" not in page and "bk-chart" not in page
+
+
+def _sections(nb: Any) -> list[list[Any]]:
+    """The cells cut at every markdown heading (the first section holds the title)."""
+    sections: list[list[Any]] = [[]]
+    for cell in nb.cells:
+        if _is_heading(cell) and sections[-1]:
+            sections.append([])
+        sections[-1].append(cell)
+    return sections
+
+
+def _shows_nothing(section: list[Any]) -> bool:
+    """Every output of the section's code is an empty table or chart (at least one is)."""
+    outputs = [o for c in section if c.cell_type == "code" for o in c.get("outputs", [])]
+    return bool(outputs) and all(_is_empty(o) for o in outputs)
+
+
+def without_empty_sections(nb: Any) -> tuple[Any, bool]:
+    """(a copy of `nb` without the sections that have no data, whether anything is left
+    beyond the title): a report says what the document holds, not what it lacks."""
+    import copy
+
+    kept = [s for i, s in enumerate(_sections(nb)) if i == 0 or not _shows_nothing(s)]
+    nb = copy.copy(nb)
+    nb.cells = [c for s in kept for c in s]
+    shown = any(c.cell_type == "code" and c.get("outputs") for s in kept[1:] for c in s) or any(
+        o.get("output_type") == "error"
+        for c in kept[0]
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    return nb, shown
+
+
+def has_content(nb: Any) -> bool:
+    """Whether the exported page shows anything beyond its title and heading."""
+    return without_empty_sections(_without_records(nb))[1]
+
+
 def notebook_to_html(
     nb: Any, *, title: str = "", parameters: dict | None = None, generated: dict | None = None
 ) -> str:
     """HTML of an executed notebook node: outputs and prose only, parameters in the header."""
     parameters = parameters or {}
-    nb = _without_records(nb)
+    nb, _ = without_empty_sections(_without_records(nb))
     resources = {
         "metadata": {"name": title or "budgetkit report"},
         "budgetkit": {

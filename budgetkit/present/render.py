@@ -114,13 +114,48 @@ def chart_html(spec: dict, *, include_bundle: bool, embed_options: dict | None =
     return (bundle_html() if include_bundle else "") + script
 
 
+#: Marks an output that shows nothing (an empty chart or table): `present.export` leaves
+#: out a section whose outputs all carry it.
+EMPTY_CLASS = "bk-empty"
+
+
+def _rows(spec: Any) -> int | None:
+    """Rows of data anywhere in a Vega-Lite spec (None when it has no data of its own)."""
+    found = None
+    if isinstance(spec, dict):
+        for key, v in spec.items():
+            if key == "datasets" and isinstance(v, dict):
+                found = (found or 0) + sum(len(x) for x in v.values() if isinstance(x, list))
+            elif key == "values" and isinstance(v, list):
+                found = (found or 0) + len(v)
+            elif isinstance(v, dict | list):
+                n = _rows(v)
+                found = found if n is None else (found or 0) + n
+    elif isinstance(spec, list):
+        for v in spec:
+            n = _rows(v)
+            found = found if n is None else (found or 0) + n
+    return found
+
+
+def empty_html(title: Any = "") -> str:
+    """What stands for a chart without data: a note, never an empty frame."""
+    from html import escape
+
+    what = f"“{escape(str(title))}”" if title else "图表"
+    return f"<p class='bk-note {EMPTY_CLASS}'>（{what}没有数据 · no data）</p>"
+
+
 def renderer(spec: dict, embed_options: dict | None = None, **_: Any) -> dict[str, str]:
-    """Altair renderer: a MIME bundle whose `text/html` draws offline (bundle on first use)."""
-    include = not _state["bundle_sent"]
-    _state["bundle_sent"] = True
+    """Altair renderer: a MIME bundle whose `text/html` draws offline (bundle on first use);
+    a chart without a row of data is a note saying so."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
+    if _rows(spec) == 0:
+        return {"text/html": empty_html(title), "text/plain": f"<Chart without data: {title}>"}
+    include = not _state["bundle_sent"]
+    _state["bundle_sent"] = True
     return {
         "text/html": chart_html(spec, include_bundle=include, embed_options=embed_options),
         "text/plain": f"<Chart: {title}>" if title else "<Chart>",

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..catalog.rules import SEVERITIES
 from ..money import fmt_wan
+from .render import EMPTY_CLASS
 
 CSS = """<style>
 .bk-table { border-collapse: collapse; margin: 0.4em 0 1em 0; font-size: 13px; }
@@ -28,6 +29,7 @@ CSS = """<style>
 .bk-table td.n { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bk-table td.s { white-space: nowrap; }
 .bk-table tr.bk-bad td { background: #fdecea; }
+.bk-table tr.bk-doubt td { background: #fff4e0; }
 .bk-note { color: #555; font-size: 12px; }
 details.bk-answer { margin: 0.3em 0 1em 0; padding: 0.4em 0.8em; background: #f6f8fa; border-radius: 4px; }
 details.bk-answer summary { cursor: pointer; font-weight: bold; }
@@ -212,7 +214,9 @@ def table(
         columns = {c: (labels or {}).get(c) or LABELS.get(c, str(c)) for c in names}
     cols = [c for c in columns if c in df.columns]
     if df.empty:
-        return HTML(f"{CSS}<p class='bk-note'>（无数据 · no rows）{html.escape(note)}</p>")
+        return HTML(
+            f"{CSS}<p class='bk-note {EMPTY_CLASS}'>（无数据 · no rows）{html.escape(note)}</p>"
+        )
     kinds = {c: _kind(c, df[c]) for c in cols}
     shown = df.head(max_rows)
     places = {c: column_places(shown[c], kinds[c]) for c in cols}
@@ -244,8 +248,10 @@ SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 def findings(df: pd.DataFrame):
     """`doc.check()` findings, errors first, with the place shortened to 'line N' / 'p. N'."""
-    if df.empty:
-        return table(df, note="没有发现问题 · no findings")
+    if df.empty:  # news, not a missing section: never marked empty
+        from IPython.display import HTML
+
+        return HTML(f"{CSS}<p class='bk-note'>没有发现问题 · no findings</p>")
     out = df.copy()
     out["_o"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.sort_values(["_o", "rule"], kind="stable")
@@ -273,26 +279,54 @@ def heading(doc):
     esc = html.escape
     source = " + ".join(Path(str(s)).name for s in (m.sources or (m.source,)))
     return HTML(
-        f"<p class='bk-heading'><b>{esc(str(m.department or '（部门名称未读出）'))}</b> · "
+        f"{CSS}<p class='bk-heading'><b>{esc(str(m.department or '（部门名称未读出）'))}</b> · "
         f"{esc(str(m.year or ''))} 年{esc(str(scope or ''))}{esc(str(kind or ''))} · "
-        f"表格单位：{esc(str(m.unit_as_printed or ''))}（本报告统一换算为万元）· "
-        f"文件：<code>{esc(source)}</code></p>"
+        f"表格单位：{esc(str(m.unit_as_printed or '—'))}（本报告统一换算为万元）· "
+        f"文件：<code>{esc(source)}</code></p>{unread_notice(doc)}"
     )
 
 
-def figures(rows: pd.DataFrame | list[tuple[str, Any, str]]):
-    """Key figures as a two-column table: a DataFrame with label, value and unit (e.g.
-    `structure.key_figures`) or a list of (label, value, unit)."""
+def unread_notice(doc) -> str:
+    """A warning box when no amount was read from the document's tables ('' otherwise): the
+    report then shows only what its text says, and says so at the top."""
+    if len(doc.amounts):
+        return ""
+    why = (
+        "这份文件只有文字部分（情况说明），预算表另行公开：把两份文件一起交给 budgetkit 即可合并读取"
+        if doc.meta.publication == "narrative"
+        else "文件中的预算表无法识别（可能是扫描件、图片或不常见的版式）"
+    )
+    return (
+        "<div class='bk-unread' style='border:2px solid #b00020;background:#fdecea;"
+        "padding:.6em 1em;margin:.5em 0 1em 0;border-radius:4px'>"
+        f"<b>⚠ 没有读出预算表 · Tables could not be read.</b> {html.escape(why)}。"
+        "下面只有取自文字的数字；没有数据的图表和章节从略。</div>"
+    )
+
+
+def figures(rows: pd.DataFrame | list[tuple]):
+    """Key figures as a table: a DataFrame with label, value, unit and optionally note (e.g.
+    `structure.key_figures`) or a list of (label, value, unit[, note]). A figure with a note
+    (derived rather than printed, or contradicted by its table's identities) is marked ⚠
+    and says why, in the page and in print."""
     from IPython.display import HTML
 
     if isinstance(rows, pd.DataFrame):
-        rows = list(rows[["label", "value", "unit"]].itertuples(index=False))
-    body = "".join(
-        f"<tr><td>{html.escape(str(label))}</td>"
-        f"<td class='n'>{html.escape(money(value))} {html.escape(str(unit))}</td></tr>"
-        for label, value, unit in rows
-    )
-    return HTML(f"{CSS}<table class='bk-table'><tbody>{body}</tbody></table>")
+        cols = ["label", "value", "unit", *(["note"] if "note" in rows.columns else [])]
+        rows = list(rows[cols].itertuples(index=False))
+    body = []
+    for row in rows:
+        label, value, unit = row[:3]
+        note = row[3] if len(row) > 3 else None
+        note = None if note is None or (isinstance(note, float) and pd.isna(note)) else note
+        mark = " ⚠" if note else ""
+        cls = " class='bk-doubt'" if note else ""
+        body.append(
+            f"<tr{cls}><td>{html.escape(str(label))}{mark}</td>"
+            f"<td class='n'>{html.escape(money(value))} {html.escape(str(unit))}</td>"
+            f"<td class='bk-note'>{html.escape(str(note)) if note else ''}</td></tr>"
+        )
+    return HTML(f"{CSS}<table class='bk-table bk-figures'><tbody>{''.join(body)}</tbody></table>")
 
 
 def yes_no(value: bool | None) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..catalog.rules import SEVERITIES
 from ..outputs import sweep_stale, temporary_name
+from ..present.export import shown_parameters
 
 NOTEBOOKS = ("structure", "trend", "performance")
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
@@ -60,6 +61,7 @@ class DocumentInfo:
     error: str | None = None  # why the document could not be read
     check_error: str | None = None  # why `check()` failed (the reports still ran)
     sources: list[str] = field(default_factory=list)  # a split publication: narrative, tables
+    total: str | None = None  # 支出合计 in 万元, as `summary()` gives it
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ReportOutcome:
     cell: int | None = None  # failing cell, 0-based index in the notebook as stored
     exec_count: int | None = None
     error: str | None = None  # "ename: evalue" or the reason
+    empty: bool = False  # ran, but the document has nothing this report shows
 
     @property
     def failed(self) -> bool:
@@ -229,9 +232,14 @@ def document_info(
         info.error = f"{type(e).__name__}: {e}"
     else:
         try:
+            info.total = doc.summary().get("expenditure_total")
+        except Exception:  # the index shows "–"
+            info.total = None
+        try:
             findings = doc.check()
             counts = findings["severity"].value_counts() if len(findings) else {}
             info.findings = {s: int(counts.get(s, 0)) for s in SEVERITIES}
+            write_atomic(Path(out) / stem / "findings.html", findings_html(info, findings))
         except Exception as e:  # the reports still run; the index says the check failed
             info.check_error = f"{type(e).__name__}: {e}"
     write_atomic(
@@ -386,7 +394,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from ..present.export import notebook_to_html
+    from ..present.export import has_content, notebook_to_html
     from .kernel import ENGINE, KERNEL_ARGUMENTS
 
     _kernel_env()
@@ -450,6 +458,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
             },
         )
         outcome.timings["export"] = time.perf_counter() - t1
+        outcome.empty = not outcome.failed and not has_content(nb)
         write_atomic(final_nb, nbformat.writes(nb))
         write_atomic(final_html, page)
         outcome.ipynb, outcome.html = str(final_nb), str(final_html)
@@ -640,7 +649,8 @@ def run_reports(
     }
     outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
     index = out / "index.html"
-    write_atomic(index, index_html(infos, outcomes, out))
+    old_infos, old_outcomes = earlier_runs(out, {i.stem for i in infos})
+    write_atomic(index, index_html([*infos, *old_infos], [*outcomes, *old_outcomes], out))
     return ReportResult(outcomes, infos, index, time.perf_counter() - start, notes)
 
 
@@ -682,32 +692,121 @@ def _kind_zh(info: DocumentInfo) -> str:
     return "".join(_ZH.get(v or "", v or "") for v in (info.scope, info.kind))
 
 
+def findings_html(info: DocumentInfo, findings: Any) -> str:
+    """`<folder>/findings.html`: the document's check findings, one anchored list per
+    severity, so that the index's counts link to what they count."""
+    esc = html.escape
+    blocks = []
+    for sev in SEVERITIES:
+        rows = findings[findings["severity"] == sev] if len(findings) else findings
+        items = "".join(
+            f"<tr><td>{esc(str(r.rule))}</td><td>{esc(str(r.message))}</td>"
+            f"<td class='nw'>{esc(_where(r.page, r.line))}</td></tr>"
+            for r in rows.itertuples()
+        )
+        body = (
+            f"<table><tr><th>规则</th><th>说明</th><th>位置</th></tr>{items}</table>"
+            if items
+            else "<p class='muted'>无 · none</p>"
+        )
+        blocks.append(f"<h2 id='{sev}' class='{sev}'>{sev}（{len(rows)}）</h2>{body}")
+    title = f"{info.department or info.stem} {info.year or ''} · 检查发现 findings"
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>{_INDEX_CSS}</style></head><body>
+<p><a href="../index.html">← 报告索引 index</a></p><h1>{esc(title)}</h1>
+<p class='muted'>文件：{esc(" + ".join(Path(p).name for p in info.sources or [info.path]))}</p>
+{"".join(blocks)}
+</body></html>
+"""
+
+
+def _where(page: Any, line: Any) -> str:
+    import pandas as pd
+
+    def ok(v: Any) -> bool:
+        return v is not None and not pd.isna(v)
+
+    parts = ([f"p.{int(page)}"] if ok(page) else []) + ([f"line {int(line)}"] if ok(line) else [])
+    return " ".join(parts)
+
+
+def earlier_runs(out: Path, stems: set[str]) -> tuple[list[DocumentInfo], list[ReportOutcome]]:
+    """The documents and reports earlier runs wrote into `out` that this run did not touch:
+    the index lists every document in the folder, not only the last batch's."""
+    infos, outcomes = [], []
+    try:
+        folders = sorted(p for p in out.iterdir() if p.is_dir() and p.name not in stems)
+    except OSError:
+        return infos, outcomes
+    fields = set(DocumentInfo.__dataclass_fields__)
+    report_fields = set(ReportOutcome.__dataclass_fields__)
+    for folder in folders:
+        data = _read_json(folder / "document.json")
+        if not data:
+            continue
+        try:
+            info = DocumentInfo(**{k: v for k, v in data.items() if k in fields})
+        except TypeError:
+            continue
+        info.stem = folder.name
+        infos.append(info)
+        rank = {n: i for i, n in enumerate(NOTEBOOKS)}
+        stamps = sorted(folder.glob("*.json"), key=lambda p: (rank.get(p.stem, 99), p.stem))
+        for stamp in stamps:
+            if stamp.name == "document.json" or stamp.name.startswith("."):
+                continue
+            o = _read_json(stamp)
+            if not o or o.get("document") != info.path:
+                continue
+            try:
+                outcome = ReportOutcome(**{k: v for k, v in o.items() if k in report_fields})
+            except TypeError:
+                continue
+            html_path = folder / f"{outcome.notebook}.html"
+            outcome.html = str(html_path) if html_path.exists() else None
+            outcomes.append(outcome)
+    return infos, outcomes
+
+
 def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome], out: Path) -> str:
-    """The index page: one row per document, its findings and a link per report."""
+    """The index page: one row per document, its total, its findings (each count links to
+    them) and a link per report that has something to show."""
     esc = html.escape
     by_doc: dict[str, list[ReportOutcome]] = {}
     for o in outcomes:
         by_doc.setdefault(o.document, []).append(o)
 
+    def href(o: ReportOutcome) -> str:
+        return Path(o.html).relative_to(out).as_posix()
+
     def link(o: ReportOutcome) -> str:
         if o.failed:
             where = f"（第 {o.cell} 个单元格）" if o.cell is not None else ""
-            target = (
-                f' <a href="{esc(Path(o.html).relative_to(out).as_posix())}">查看</a>'
-                if o.html
-                else ""
-            )
+            target = f' <a href="{esc(href(o))}">查看</a>' if o.html else ""
             return f'<span class="failed" title="{esc(o.error or "")}">{esc(o.notebook)} ✗ 失败{where}</span>{target}'
-        rel = Path(o.html).relative_to(out).as_posix() if o.html else "#"
-        return f'<a href="{esc(rel)}">{esc(o.notebook)}</a>'
+        if o.empty or not o.html:
+            return f'<span class="muted" title="本文件没有这份报告所需的数据">{esc(o.notebook)}（无内容）</span>'
+        return f'<a href="{esc(href(o))}">{esc(o.notebook)}</a>'
 
     rows = []
     for info in infos:
         f = info.findings
-        counts = "".join(f'<td class="n {s}">{f.get(s, 0) if f else "–"}</td>' for s in SEVERITIES)
+        findings = f"{info.stem}/findings.html"
+        has_page = (out / findings).is_file()
+
+        def count(sev: str, f=f, findings=findings, has_page=has_page) -> str:
+            if not f:
+                return f'<td class="n {sev}">–</td>'
+            n = f.get(sev, 0)
+            if has_page and n:
+                return f'<td class="n {sev}"><a href="{esc(findings)}#{sev}">{n}</a></td>'
+            return f'<td class="n {sev}">{n}</td>'
+
+        counts = "".join(count(s) for s in SEVERITIES)
         if info.check_error:
             counts = f'<td colspan="3" class="failed">{esc(info.check_error)}</td>'
-
+        total = f"{_thousands(info.total)}" if info.total else "–"
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
         files = " + ".join(Path(p).name for p in info.sources or [info.path])
@@ -715,14 +814,14 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
             files += "（情况说明与报表分别公开，合为一份）"
         rows.append(
             f"<tr><td>{dept}</td><td class='nw'>{esc(str(info.year or ''))}</td>"
-            f"<td class='nw'>{esc(_kind_zh(info))}</td>"
+            f"<td class='nw'>{esc(_kind_zh(info))}</td><td class='n'>{esc(total)}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(files)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]
     fail_rows = "".join(
         f"<tr><td>{esc(Path(o.document).name)}</td><td>{esc(o.notebook)}</td>"
         f"<td class='n'>{'' if o.cell is None else o.cell}</td><td>{esc(o.error or '')}</td>"
-        f"<td><code>{esc(json.dumps(o.parameters, ensure_ascii=False))}</code></td></tr>"
+        f"<td><code>{esc(json.dumps(shown_parameters(o.parameters), ensure_ascii=False))}</code></td></tr>"
         for o in failures
     )
     fail_block = (
@@ -736,11 +835,21 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
 <html lang="zh"><head><meta charset="utf-8"><title>budgetkit 报告索引</title>
 <style>{_INDEX_CSS}</style></head><body>
 <h1>部门预算报告 · Reports</h1>
-<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数：
+<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数（点击数字查看）：
 <span class="error">error</span> / <span class="warning">warning</span> / <span class="info">info</span>。</p>
-<table><tr><th>部门</th><th>年度</th><th>类型</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
+<table><tr><th>部门</th><th>年度</th><th>类型</th><th>支出合计（万元）</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
 {"".join(rows)}
 </table>
 {fail_block}
 </body></html>
 """
+
+
+def _thousands(amount: str) -> str:
+    """'16497.864' → '16,497.864' (exact: the digits are not touched)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return format(Decimal(amount), ",f")
+    except (InvalidOperation, ValueError):
+        return amount
