@@ -282,3 +282,48 @@ def test_a_report_with_nothing_to_show_is_not_linked(tmp_path):
     assert result.exit_code == 0 and result.outcomes[0].empty
     index = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert "nothing（无内容）" in index and "nothing.html" not in index
+
+
+# --- item 16: the literacy lesson teaches from the document it is given --------------------
+
+
+class _Text(HTMLParser):
+    """The text a reader sees (no scripts, styles or attributes)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def test_the_lesson_computes_its_answers_from_the_document_and_folds_them(tmp_path):
+    import re
+
+    from budgetkit.present.record import recorded
+
+    pdf = ROOT / "data" / "shanghai" / "上海市普陀区人民政府万里街道办事处25年预算.pdf"
+    result = run_reports([pdf, SEED], tmp_path / "out", ["literacy"], jobs=2)
+    assert result.exit_code == 0, result.summary()
+    page = {Path(o.document).name: Path(o.html).read_text("utf-8") for o in result.outcomes}
+    wanli, seed = page[pdf.name], page[SEED.name]
+    assert "<details" in wanli and "<details" in seed  # answers folded until unfolded
+    text = _Text()
+    text.feed(wanli)
+    visible = "".join(text.parts)
+    for seed_fact in ("昌吉", "67.87", "312.18", "在职 8 人", "160.31"):
+        assert seed_fact not in visible, seed_fact
+    assert "464.64" in visible  # its own 机关运行经费
+    assert not re.findall(r"\b[a-z]+\.[a-z_]+\.[a-z_]+\b", visible)  # no rule ids
+    v = recorded(next(o.ipynb for o in result.outcomes if o.document == str(pdf)))
+    assert v["broken_errors"] == 0  # a PDF is not edited: the experiment says so
+    assert "312.18" in seed and "在职 8 人" in seed
