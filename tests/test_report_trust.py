@@ -327,3 +327,29 @@ def test_the_lesson_computes_its_answers_from_the_document_and_folds_them(tmp_pa
     v = recorded(next(o.ipynb for o in result.outcomes if o.document == str(pdf)))
     assert v["broken_errors"] == 0  # a PDF is not edited: the experiment says so
     assert "312.18" in seed and "在职 8 人" in seed
+
+
+# --- item 15: the language parameter --------------------------------------------------------
+
+
+def test_language_parameter_writes_labels_from_the_catalogue(tmp_path):
+    from budgetkit.catalog.fields import fields
+    from budgetkit.cli import build_parser
+    from budgetkit.errors import BudgetkitError
+
+    args = ["report", str(SEED), "--out", "o", "--language", "both"]
+    assert build_parser().parse_args(args).language == "both"
+    with pytest.raises(BudgetkitError, match="language"):
+        run_reports([SEED], tmp_path / "x", ["structure"], language="fr")
+    pages = {}
+    for lang in ("en", "both"):
+        r = run_reports([SEED], tmp_path / lang, ["structure"], language=lang)
+        assert r.exit_code == 0 and r.outcomes[0].parameters["language"] == lang
+        pages[lang] = _visible(Path(r.outcomes[0].html).read_text("utf-8"))
+    income = fields().figures["income_total"]
+    assert "<th>Code</th>" in pages["en"] and "<th>科目编码</th>" not in pages["en"]
+    assert f">{income.en}<" in pages["en"]
+    assert (
+        "<th>科目编码 / Code</th>" in pages["both"]
+        and f"{income.zh} / {income.en}" in pages["both"]
+    )

@@ -111,6 +111,30 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([r[1:] for r in rows], columns=cols)
 
 
+def said(text_html: str):
+    """A paragraph of lesson text (already escaped HTML) for the notebook to display."""
+    from IPython.display import HTML
+
+    return HTML(f"<p>{text_html}</p>")
+
+
+def experiment(doc, folder: str | Path) -> tuple[pd.DataFrame, str]:
+    """The broken-copy experiment on `doc`: (the error findings of its tampered copy, a
+    sentence in HTML saying what was changed, or why nothing could be)."""
+    from ..document import read
+
+    change = tamper(doc, folder)
+    if change is None:
+        why = "这份文件是 PDF（或合计行的基本支出没有单独印出），不能直接改数字：实验从略。"
+        return doc.check().head(0), html.escape(why)
+    bad = read(change["path"]).check()
+    line = (
+        f"第 {change['line']} 行：{html.escape(change['old'])} → "
+        f"<b>{html.escape(change['new'])}</b>"
+    )
+    return bad[bad["severity"] == "error"], line
+
+
 def tamper(doc, folder: str | Path, by: Decimal = Decimal(10)) -> dict | None:
     """A copy of a text document with the 基本支出 of the 支出总表's 合计 row raised by `by`
     (in the printed figure, on its printed line): {path, old, new, line}; None when the

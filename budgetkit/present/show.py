@@ -12,7 +12,10 @@ Returns `IPython.display.HTML`/`Markdown` objects (they export to HTML as they l
 from __future__ import annotations
 
 import html
+import tomllib
 from decimal import Context, Decimal
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -129,70 +132,61 @@ def _kind(col: str, values: pd.Series) -> str:
     return "text"
 
 
-#: Chinese header of each column name the analysis functions return.
-LABELS: dict[str, str] = {
-    "amount": "金额（万元）",
-    "basic": "基本支出",
-    "budget": "年度预算（万元）",
-    "change": "比上年增减",
-    "check": "恒等式",
-    "code": "科目编码",
-    "costs": "成本指标合计",
-    "difference": "差额",
-    "empty": "空表",
-    "explanation": "文件中的解释",
-    "file": "文件",
-    "gap": "距 100 尚差",
-    "group": "口径",
-    "growth_implied": "增长率（推算）",
-    "growth_stated": "增长率（文件）",
-    "holds": "只减不增",
-    "implied_prior": "推出的上年",
-    "indicators": "指标数",
-    "items": "成本指标",
-    "label": "项目",
-    "last_year": "上年（推算）",
-    "left": "左边合计",
-    "left_terms": "左边",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "line": "行",
-    "measure": "栏目",
-    "message": "说明",
-    "n": "个数",
-    "name": "科目名称",
-    "note": "说明",
-    "page": "页",
-    "pct": "占比",
-    "per_person": "人均（万元/人）",
-    "printed": "印出的数字",
-    "prior": "上年完成值",
-    "project": "项目",
-    "qualitative": "定性",
-    "quantified": "定量",
-    "reason": "原因",
-    "right": "右边合计",
-    "right_terms": "右边",
-    "rule": "规则",
-    "severity": "严重程度",
-    "share": "定量占比",
-    "staff": "在职人数",
-    "stated": "情况说明（万元）",
-    "stated_change": "文件称增减",
-    "status": "结果",
-    "table": "表",
-    "target": "指标值",
-    "term": "术语",
-    "title": "表名",
-    "total": "权重合计",
-    "unit": "单位",
-    "value": "数量或价值",
-    "verdict": "判断",
-    "weight": "权重",
-    "weighted": "有权重的",
-    "year": "年度",
-}
+@cache
+def _labels() -> dict:
+    """data/labels.toml: column headers, phrases and figure names in Chinese and English."""
+    text = resources.files("budgetkit.data").joinpath("labels.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+#: Chinese header of each column name the analysis functions return (data/labels.toml).
+LABELS: dict[str, str] = {k: v["zh"] for k, v in _labels()["columns"].items()}
+
+#: The languages a report can be written in: Chinese, English, or both side by side.
+LANGUAGES = ("zh", "en", "both")
+_state = {"language": "zh"}
+
+
+def use_language(language: str) -> None:
+    """Write the tables, figures and findings that follow in `language` (zh, en or both);
+    the notebooks call it with their `language` parameter."""
+    if language not in LANGUAGES:
+        from ..errors import BudgetkitError
+
+        raise BudgetkitError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    _state["language"] = language
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def bilingual(zh: str, en: str | None) -> str:
+    """`zh`, `en` or 'zh / en' as the current language asks (zh when there is no en)."""
+    lang = _state["language"]
+    if lang == "zh" or not en or en == zh:
+        return zh
+    return en if lang == "en" else f"{zh} / {en}"
+
+
+def header(column: str, override: str | None = None) -> str:
+    """A column's header: `override` (Chinese, from a notebook) or the catalogue's label,
+    in the current language (English from labels.toml, else fields.toml)."""
+    data = _labels()
+    zh = override or LABELS.get(column)
+    if override:
+        en = data["phrases"].get(override)
+        if en is None and override == LABELS.get(column):
+            en = data["columns"][column]["en"]
+    elif column in data["columns"]:
+        en = data["columns"][column]["en"]
+    else:
+        from ..catalog.fields import fields
+
+        f = fields().fields.get(str(column))
+        zh = zh or (f.zh if f else str(column))
+        en = f.en if f else data["phrases"].get(str(column))
+    return bilingual(str(zh), en)
 
 
 def table(
@@ -211,7 +205,9 @@ def table(
 
     if not isinstance(columns, dict):
         names = list(df.columns) if columns is None else columns
-        columns = {c: (labels or {}).get(c) or LABELS.get(c, str(c)) for c in names}
+        columns = {c: header(c, (labels or {}).get(c)) for c in names}
+    else:
+        columns = {c: header(c, v) for c, v in columns.items()}
     cols = [c for c in columns if c in df.columns]
     if df.empty:
         return HTML(
@@ -255,13 +251,24 @@ def findings(df: pd.DataFrame):
     out = df.copy()
     out["_o"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.sort_values(["_o", "rule"], kind="stable")
+    if language() != "zh":
+        from ..catalog.rules import rules
+
+        catalogue = rules()
+
+        def described(rule_id: str, message: str) -> str:
+            base = rule_id[: -len(".rounding")] if rule_id.endswith(".rounding") else rule_id
+            r = catalogue.get(rule_id) or catalogue.get(base)
+            return bilingual(message, r.description if r else None)
+
+        out["message"] = [described(r, m) for r, m in zip(out["rule"], out["message"], strict=True)]
     out["where"] = [
         "" if pd.isna(ln) else (f"p.{int(pg)} l.{int(ln)}" if pd.notna(pg) else f"line {int(ln)}")
         for pg, ln in zip(out["page"], out["line"], strict=True)
     ]
     return table(
         out,
-        {"severity": "严重程度", "rule": "规则", "message": "说明", "where": "位置"},
+        {"severity": "严重程度", "rule": "规则", "message": "说明", "where": "位置"},  # → header()
         bad=out["severity"].eq("error"),
     )
 
@@ -313,7 +320,12 @@ def figures(rows: pd.DataFrame | list[tuple]):
 
     if isinstance(rows, pd.DataFrame):
         cols = ["label", "value", "unit", *(["note"] if "note" in rows.columns else [])]
-        rows = list(rows[cols].itertuples(index=False))
+        frame = rows
+        rows = list(frame[cols].itertuples(index=False))
+        if "key" in frame.columns:
+            rows = [
+                (figure_label(k, r[0]), *r[1:]) for k, r in zip(frame["key"], rows, strict=True)
+            ]
     body = []
     for row in rows:
         label, value, unit = row[:3]
@@ -327,6 +339,15 @@ def figures(rows: pd.DataFrame | list[tuple]):
             f"<td class='bk-note'>{html.escape(str(note)) if note else ''}</td></tr>"
         )
     return HTML(f"{CSS}<table class='bk-table bk-figures'><tbody>{''.join(body)}</tbody></table>")
+
+
+def figure_label(key: str, zh: str) -> str:
+    """A key figure's name in the current language (fields.toml figures, labels.toml)."""
+    from ..catalog.fields import fields
+
+    spec = fields().figures.get(key)
+    en = getattr(spec, "en", None) or _labels()["figures"].get(key, {}).get("en")
+    return bilingual(zh, en)
 
 
 def yes_no(value: bool | None) -> str:

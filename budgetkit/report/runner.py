@@ -521,6 +521,7 @@ def run_reports(
     kernel: str | None = None,
     timeout: int | None = 600,
     reuse_kernel: bool = True,
+    language: str = "zh",
 ) -> ReportResult:
     """Run `notebooks` (names or .ipynb paths; default structure, trend, performance) on each
     document in `paths`, writing reports under `out` with `jobs` parallel processes.
@@ -528,10 +529,15 @@ def run_reports(
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
     total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
     one warm kernel per process, namespace cleared in between (see `budgetkit.report.kernel`);
-    `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
-    failing document or notebook: see `ReportResult.failures` and `.exit_code`.
+    `reuse_kernel=False` starts a fresh kernel for every report instead. `language` (zh, en
+    or both) is the notebooks' `language` parameter. Never raises for a failing document or
+    notebook: see `ReportResult.failures` and `.exit_code`.
     """
     from ..errors import BudgetkitError
+    from ..present.show import LANGUAGES
+
+    if language not in LANGUAGES:
+        raise BudgetkitError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
 
     kernels = _kernel_module()
     start = time.perf_counter()
@@ -554,7 +560,7 @@ def run_reports(
             wanted = {
                 "document": [str(doc), str(tables_of[doc])] if doc in tables_of else str(doc),
                 "corpus": str(doc.parent),
-                "language": "zh",
+                "language": language,
                 **(parameters or {}),
             }
             params = {
