@@ -353,3 +353,19 @@ def test_language_parameter_writes_labels_from_the_catalogue(tmp_path):
         "<th>科目编码 / Code</th>" in pages["both"]
         and f"{income.zh} / {income.en}" in pages["both"]
     )
+
+
+def test_every_chart_offers_its_rows_as_csv(two_runs):
+    import base64
+    import re
+
+    _, _, out = two_runs
+    page = (out / SEED.stem / "structure.html").read_text("utf-8")
+    charts = set(re.findall(r'id="(bk-chart-[0-9a-f]{12})"', page))
+    links = re.findall(
+        r'<a download="([^"]+)\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', page
+    )
+    assert len(charts) >= 6 and len(links) == len(charts)
+    data = dict(links)
+    donut = base64.b64decode(next(v for k, v in data.items() if "收入来源" in k)).decode()
+    assert donut.startswith("\ufeff") and "一般公共预算" in donut and "232.31" in donut

@@ -283,13 +283,19 @@ def _worker_ends(signum, frame) -> None:
 _writing: set[str] = set()  # temporary files this process is writing now
 
 
+def _ignore(signum, frame) -> None:
+    """Ctrl-C in a pool worker: nothing (the parent ends the run)."""
+
+
 def _worker_start(parent: int, warm: list[str], warm_up: str) -> None:
     """Pool worker initializer: end with the parent and on SIGTERM, then warm a kernel."""
     import signal
 
     for name in _ENDING:
         signal.signal(getattr(signal, name), _worker_ends)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends us
+    # The parent handles Ctrl-C and ends us. A handler, not SIG_IGN: an ignored signal stays
+    # ignored in the kernels this process starts, a handler does not survive their exec.
+    signal.signal(signal.SIGINT, _ignore)
     _die_with_parent(parent)
     _kernel_module().prestart(warm, warm_up)
 
