@@ -165,7 +165,9 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
-def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_path, sig):
+def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(
+    tmp_path, sig, monkeypatch
+):
     """Issue 12 item 4: `report --jobs 2` killed mid-run: its pool workers and kernels end
     (no write into --out afterwards), and the next run removes the temporary files."""
     import signal
@@ -204,6 +206,7 @@ def test_a_killed_report_run_leaves_nothing_running_and_a_rerun_cleans_up(tmp_pa
     assert not list(out.rglob("late-write"))
     from budgetkit.report.runner import sweep
 
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))  # where the killed run's were
     sweep(out)
     leftovers = [p for p in out.rglob(".*") if p.name != ".pairing"]
     assert leftovers == [], leftovers

@@ -84,7 +84,12 @@ def _connection_file() -> str:
 
     folder = Path(jupyter_runtime_dir())
     folder.mkdir(parents=True, exist_ok=True)
-    return str(folder / f"kernel-budgetkit-{os.getpid()}-{uuid.uuid4().hex[:12]}.json")
+    path = str(folder / f"kernel-budgetkit-{os.getpid()}-{uuid.uuid4().hex[:12]}.json")
+    _connection_files.add(path)
+    return path
+
+
+_connection_files: set[str] = set()  # every connection file this process named
 
 
 def sweep_connection_files() -> list[Path]:
@@ -247,9 +252,9 @@ def kill_now() -> None:
                     break
                 except OSError:
                     continue
-        for f in (kernel.km.connection_file,):
-            if f:
-                Path(f).unlink(missing_ok=True)
+    for f in [*_connection_files]:  # also those of a kernel starting or being reset
+        if _CONNECTION.match(Path(f).name) and f"-{os.getpid()}-" in Path(f).name:
+            Path(f).unlink(missing_ok=True)
 
 
 def _after_fork_in_child() -> None:
