@@ -259,7 +259,8 @@ def test_index_keeps_earlier_documents_links_findings_and_shows_totals(two_runs)
     assert link in index
     findings = (out / SEED.stem / "findings.html").read_text("utf-8")
     assert "id='info'" in findings and "narrative.growth.from_zero" in findings
-    assert "<td class='n'>342.31</td>" in index  # 支出合计
+    assert "<td class='n'>342.31</td>" in index  # 支出合计, printed in the seed's tables
+    assert "342.31 ⚠</span>" in index  # the narrative's: derived from its text, marked
     assert str(out.parent) not in index and str(ROOT) not in index
 
 

@@ -62,6 +62,7 @@ class DocumentInfo:
     check_error: str | None = None  # why `check()` failed (the reports still ran)
     sources: list[str] = field(default_factory=list)  # a split publication: narrative, tables
     total: str | None = None  # 支出合计 in 万元, as `summary()` gives it
+    total_note: str | None = None  # why that figure is in doubt (derived, contradicted)
 
 
 @dataclass
@@ -232,7 +233,10 @@ def document_info(
         info.error = f"{type(e).__name__}: {e}"
     else:
         try:
-            info.total = doc.summary().get("expenditure_total")
+            summary = doc.summary()
+            info.total = summary.get("expenditure_total")
+            notes = [w["reason"] for w in summary["warnings"] if w["figure"] == "expenditure_total"]
+            info.total_note = "; ".join(notes) or None
         except Exception:  # the index shows "–"
             info.total = None
         try:
@@ -818,7 +822,9 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
         counts = "".join(count(s) for s in SEVERITIES)
         if info.check_error:
             counts = f'<td colspan="3" class="failed">{esc(info.check_error)}</td>'
-        total = f"{_thousands(info.total)}" if info.total else "–"
+        total = esc(_thousands(info.total)) if info.total else "–"
+        if info.total and info.total_note:
+            total = f"<span title='{esc(info.total_note)}'>{total} ⚠</span>"
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
         files = " + ".join(Path(p).name for p in info.sources or [info.path])
@@ -826,7 +832,7 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
             files += "（情况说明与报表分别公开，合为一份）"
         rows.append(
             f"<tr><td>{dept}</td><td class='nw'>{esc(str(info.year or ''))}</td>"
-            f"<td class='nw'>{esc(_kind_zh(info))}</td><td class='n'>{esc(total)}</td>"
+            f"<td class='nw'>{esc(_kind_zh(info))}</td><td class='n'>{total}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(files)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]
