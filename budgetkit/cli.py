@@ -242,6 +242,7 @@ def cmd_report(args) -> int:
         force=args.force,
         progress=print_progress,
         reuse_kernel=not args.fresh_kernels,
+        language=args.language,
     )
     for line in result.notes:  # split publications read as one document
         print(shown(line), file=sys.stderr)
@@ -504,6 +505,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", default="structure,trend,performance")
     r.add_argument("--jobs", type=int, default=1)
     r.add_argument("--force", action="store_true", help="redo reports that are up to date")
+    r.add_argument(
+        "--language",
+        choices=("zh", "en", "both"),
+        default="zh",
+        help="language of the reports' tables, figures and findings (default zh)",
+    )
     r.add_argument(
         "--fresh-kernels",
         action="store_true",

@@ -49,8 +49,9 @@ def _suffix(path: str) -> str:
     return _UNSAFE.sub("_", Path(path).suffix.lstrip(".").casefold()) or "none"
 
 
-def output_names(paths) -> dict[str, str]:
-    """Input path (as given) → a safe name, distinct across the batch.
+def output_names(paths, reserved=()) -> dict[str, str]:
+    """Input path (as given) → a safe name, distinct across the batch and from `reserved`
+    (names the output folder holds itself, e.g. `index.html`).
 
     A name used by one input only is its safe stem. Inputs sharing a stem (case-insensitively,
     for case-insensitive file systems) that differ by suffix get `stem-pdf`, `stem-txt`;
@@ -62,13 +63,62 @@ def output_names(paths) -> dict[str, str]:
     by_stem: dict[str, set[str]] = {}
     for p in paths:
         by_stem.setdefault(stems[p].casefold(), set()).add(resolved(p))
+    taken = {r.casefold() for r in reserved}
     names = {}
     for p in paths:
         group = by_stem[stems[p].casefold()]
-        if len(group) == 1:
+        if stems[p].casefold() in taken:
+            names[p] = f"{stems[p]}-{path_hash(p)}"
+        elif len(group) == 1:
             names[p] = stems[p]
         elif len({Path(g).suffix.casefold() for g in group}) == len(group):
             names[p] = f"{stems[p]}-{_suffix(p)}"
         else:
             names[p] = f"{stems[p]}-{path_hash(p)}"
     return names
+
+
+# -- temporary files a killed run leaves ------------------------------------------------------
+#: A temporary name written by budgetkit: hidden, with the writing process's id before its
+#: kind (`.structure.html.1234.tmp`, `.p01.1234.tmp-x8ab`, `.structure.1234.run.ipynb`).
+_TEMPORARY = re.compile(r"^\..*\.(\d+)\.(?:tmp|old|run\.ipynb)(?:-[^/]*)?$")
+
+
+def temporary_name(name: str, kind: str = "tmp") -> str:
+    """The hidden temporary name of `name` for this process (`sweep_stale` knows it)."""
+    return f".{name}.{os.getpid()}.{kind}"
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0
+    return True
+
+
+def sweep_stale(folder: str | Path, depth: int = 1) -> list[Path]:
+    """Remove the temporary files and folders that processes now dead left in `folder` and
+    its subfolders down to `depth` (a run killed by SIGKILL cannot clean up); a living
+    writer's files are left alone. Returns what was removed."""
+    import shutil
+
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _TEMPORARY.match(p.name)
+        if m and int(m.group(1)) != os.getpid() and not alive(int(m.group(1))):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p)
+        elif depth > 0 and p.is_dir() and not p.is_symlink():
+            removed += sweep_stale(p, depth - 1)
+    return removed

@@ -58,3 +58,16 @@ def test_sum_of_the_remaining_rows_is_marked_derived_and_contradicted(summary_wi
 def test_summary_text_output_shows_the_warnings(tmp_path):
     code, out, _ = run("summary", _without_page(tmp_path, 12))
     assert code == 0 and "! 基本支出: derived" in out and "cross.summary_expenditure" in out
+
+
+def test_report_key_figures_mark_the_derived_and_contradicted_figure(tmp_path):
+    """The structure report's key figures show the same warning as `summary --json`."""
+    import budgetkit
+    from budgetkit.analysis import structure
+    from budgetkit.present import show
+
+    doc = budgetkit.read(_without_page(tmp_path, 12))
+    page = show.figures(structure.key_figures(doc)).data
+    rows = {r.split("</td>")[0].split("<td>")[-1]: r for r in page.split("<tr")[1:]}
+    assert "bk-doubt" in rows["基本支出 ⚠"] and "cross.summary_expenditure" in rows["基本支出 ⚠"]
+    assert "支出总计" in rows and "bk-doubt" not in rows["支出总计"]

@@ -68,7 +68,8 @@ def test_outputs_html_without_code_and_parameters_recorded(seed_reports):
     assert (
         'class="jp-CodeMirrorEditor' not in page and "jp-InputPrompt" not in page.split("<body")[1]
     )
-    assert 'name="budgetkit-parameters"' in page and str(SEED) in page
+    assert 'name="budgetkit-parameters"' in page and SEED.name in page
+    assert str(SEED.parent) not in page  # no build path in the page (issue 12 item 14)
     nb = nbformat.read(o.ipynb, as_version=4)
     assert nb.metadata["papermill"]["parameters"]["document"] == str(SEED)
     assert nb.metadata["budgetkit"]["parameters"] == o.parameters
@@ -233,12 +234,25 @@ def test_stored_notebooks_have_no_outputs_and_a_parameters_cell():
 
 def test_renderer_sends_the_bundle_once_and_keeps_scripts_closed():
     render.reset()
-    spec = {"mark": "bar", "title": "</script><script>alert(1)</script>", "data": {"values": []}}
+    title = "</script><script>alert(1)</script>"
+    spec = {"mark": "bar", "title": title, "data": {"values": [{"a": 1}]}}
     first = render.renderer(spec)["text/html"]
     second = render.renderer(spec)["text/html"]
     assert "window.vegaEmbed=" in first and "window.vegaEmbed=" not in second
     assert "</script><script>alert" not in second
     assert "http://" not in second and "https://" not in second
+    render.reset()
+
+
+def test_a_chart_without_data_is_a_note_not_an_empty_frame():
+    """Issue 12 item 14: no empty charts; the note is marked for the exporter to drop."""
+    render.reset()
+    spec = {"mark": "bar", "title": "<b>收入</b>", "datasets": {"d": []}, "data": {"name": "d"}}
+    page = render.renderer(spec)["text/html"]
+    assert "bk-chart" not in page and render.EMPTY_CLASS in page and "&lt;b&gt;" in page
+    assert (
+        "window.vegaEmbed=" in render.renderer({**spec, "datasets": {"d": [{"a": 1}]}})["text/html"]
+    )  # the bundle still comes with the first chart drawn
     render.reset()
 
 

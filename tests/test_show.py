@@ -40,3 +40,41 @@ def test_amounts_converted_from_yuan_print_without_trailing_zeros():
     doc = budgetkit.read(SHANGHAI / "上海市普陀区商务委员会25年预算.pdf")
     page = show.table(st.funding_sources(doc), ["label", "amount", "pct"]).data
     assert '<td class="n">37,151.4655</td>' in page and "465500" not in page
+
+
+def _columns(page: str) -> list[list[str]]:
+    """The cells of an HTML table, column by column."""
+    import re
+
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in body.split("</tr>") if "<td" in r]
+    return [list(c) for c in zip(*rows, strict=True)]
+
+
+def test_numbers_have_one_format_per_column():
+    """Issue 12 item 14: a column shows every amount with the same decimals (the widest
+    printed), thousands separators, and every positive change signed."""
+    from decimal import Decimal as D
+
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {
+            "label": ["a", "b", "c"],
+            "amount": [D("16497.864"), D("19.4"), 3],
+            "change": [D("-7.87"), D("38"), D("0")],
+            "pct": [D("1.5"), D("20"), D("78.5")],
+        }
+    )
+    _, amount, change, pct = _columns(show.table(df).data)
+    assert amount == ["16,497.864", "19.400", "3.000"]
+    assert change == ["-7.87", "+38.00", "0.00"]
+    assert pct == ["1.5%", "20.0%", "78.5%"]
+
+
+def test_seed_tables_align_their_decimals(doc):
+    items = structure.by_function(doc, level=3)
+    cols = _columns(show.table(items, ["name", "amount", "basic", "project"]).data)
+    for col in cols[1:]:
+        decimals = {len(v.split(".")[1]) for v in col if v}
+        assert decimals == {2}, col

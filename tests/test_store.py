@@ -145,3 +145,11 @@ def test_output_names():
     assert output_names(["d1/doc.txt", "d2/doc.txt"]) == {
         k: v for k, v in names.items() if k.startswith("d")
     }
+
+
+def test_a_document_never_takes_the_name_of_the_folders_own_files(tmp_path):
+    """`datapackage.json.txt` must not become a folder where datapackage.json is written."""
+    (tmp_path / "datapackage.json.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    code, out, err = run("parse", "datapackage.json.txt", "--out", "o", cwd=tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "o" / "datapackage.json").is_file()

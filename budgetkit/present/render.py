@@ -114,15 +114,80 @@ def chart_html(spec: dict, *, include_bundle: bool, embed_options: dict | None =
     return (bundle_html() if include_bundle else "") + script
 
 
-def renderer(spec: dict, embed_options: dict | None = None, **_: Any) -> dict[str, str]:
-    """Altair renderer: a MIME bundle whose `text/html` draws offline (bundle on first use)."""
-    include = not _state["bundle_sent"]
-    _state["bundle_sent"] = True
+#: Marks an output that shows nothing (an empty chart or table): `present.export` leaves
+#: out a section whose outputs all carry it.
+EMPTY_CLASS = "bk-empty"
+
+
+def _rows(spec: Any) -> int | None:
+    """Rows of data anywhere in a Vega-Lite spec (None when it has no data of its own)."""
+    found = None
+    if isinstance(spec, dict):
+        for key, v in spec.items():
+            if key == "datasets" and isinstance(v, dict):
+                found = (found or 0) + sum(len(x) for x in v.values() if isinstance(x, list))
+            elif key == "values" and isinstance(v, list):
+                found = (found or 0) + len(v)
+            elif isinstance(v, dict | list):
+                n = _rows(v)
+                found = found if n is None else (found or 0) + n
+    elif isinstance(spec, list):
+        for v in spec:
+            n = _rows(v)
+            found = found if n is None else (found or 0) + n
+    return found
+
+
+def _data_rows(spec: dict) -> list[dict]:
+    """The rows a chart draws: its largest dataset (inline `values` when it has none)."""
+    sets = [v for v in (spec.get("datasets") or {}).values() if isinstance(v, list)]
+    values = (spec.get("data") or {}).get("values") if isinstance(spec.get("data"), dict) else None
+    if isinstance(values, list):
+        sets.append(values)
+    rows = max(sets, key=len, default=[])
+    return [r for r in rows if isinstance(r, dict)]
+
+
+def chart_title(spec: Any) -> str:
+    """A chart's title as text: its own, else the first of its layers or panels ('')."""
+    if not isinstance(spec, dict):
+        return ""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    if title:
+        return str(title)
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for part in spec.get(key) or []:
+            if found := chart_title(part):
+                return found
+    return ""
+
+
+def empty_html(title: Any = "") -> str:
+    """What stands for a chart without data: a note, never an empty frame."""
+    from html import escape
+
+    what = f"“{escape(str(title))}”" if title else "图表"
+    return f"<p class='bk-note {EMPTY_CLASS}'>（{what}没有数据 · no data）</p>"
+
+
+def renderer(spec: dict, embed_options: dict | None = None, **_: Any) -> dict[str, str]:
+    """Altair renderer: a MIME bundle whose `text/html` draws offline (bundle on first use);
+    a chart without a row of data is a note saying so."""
+    title = chart_title(spec)
+    if _rows(spec) == 0:
+        return {"text/html": empty_html(title), "text/plain": f"<Chart without data: {title}>"}
+    include = not _state["bundle_sent"]
+    _state["bundle_sent"] = True
+    from .download import csv_link
+
+    rows = _data_rows(spec)
+    link = csv_link(rows, str(title or "chart")) if rows else ""
     return {
-        "text/html": chart_html(spec, include_bundle=include, embed_options=embed_options),
+        "text/html": chart_html(spec, include_bundle=include, embed_options=embed_options) + link,
         "text/plain": f"<Chart: {title}>" if title else "<Chart>",
     }
 

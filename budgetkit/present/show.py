@@ -12,13 +12,18 @@ Returns `IPython.display.HTML`/`Markdown` objects (they export to HTML as they l
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+import tomllib
+from decimal import Context, Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..catalog.rules import SEVERITIES
 from ..money import fmt_wan
+from .render import EMPTY_CLASS
 
 CSS = """<style>
 .bk-table { border-collapse: collapse; margin: 0.4em 0 1em 0; font-size: 13px; }
@@ -27,6 +32,7 @@ CSS = """<style>
 .bk-table td.n { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bk-table td.s { white-space: nowrap; }
 .bk-table tr.bk-bad td { background: #fdecea; }
+.bk-table tr.bk-doubt td { background: #fff4e0; }
 .bk-note { color: #555; font-size: 12px; }
 details.bk-answer { margin: 0.3em 0 1em 0; padding: 0.4em 0.8em; background: #f6f8fa; border-radius: 4px; }
 details.bk-answer summary { cursor: pointer; font-weight: bold; }
@@ -51,12 +57,49 @@ def number(v: Any) -> str:
     return str(v)
 
 
-def _cell(v: Any, kind: str) -> tuple[str, bool]:
+def _places(v: Decimal) -> int:
+    """Decimal places of an amount as shown (fmt_wan: at least 分, more when printed)."""
+    text = fmt_wan(v) if v.is_finite() else ""
+    return len(text.split(".")[1]) if text and "." in text else 0
+
+
+def column_places(values, kind: str) -> int | None:
+    """The one precision a money or signed column is shown with: the widest its amounts
+    were printed with, so that every row of the column aligns (None: not such a column)."""
+    if kind not in ("money", "signed", "pct"):
+        return None
+    nums = [Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
+    nums = [v for v in nums if isinstance(v, Decimal) and v.is_finite()]
+    if kind == "pct":
+        return max((max(-v.as_tuple().exponent, 0) for v in nums), default=0)
+    return max((_places(v) for v in nums), default=2)
+
+
+def _fixed(v: Decimal, places: int) -> str:
+    """`v` with exactly `places` decimals and thousands separators (padding only: exact)."""
+    ctx = Context(prec=max(28, len(v.as_tuple().digits) + places + 2))
+    return format(v.quantize(Decimal(1).scaleb(-places), context=ctx), ",f")
+
+
+def _cell(v: Any, kind: str, places: int | None = None) -> tuple[str, bool]:
     """(text, numeric) of one cell by column kind: money, pct (Decimal %), share (float
-    ratio), growth (float %), signed (Decimal change), or plain text."""
+    ratio), growth (float %), signed (Decimal change), or plain text; `places`: the
+    column's precision (`column_places`)."""
     missing = v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA
     if missing:
         return "", kind != "text"
+    if places is not None and isinstance(v, int | str) and not isinstance(v, bool):
+        try:
+            v = Decimal(v)
+        except ArithmeticError:
+            places = None
+    if places is not None and isinstance(v, int) and not isinstance(v, bool):
+        v = Decimal(v)
+    if places is not None and isinstance(v, Decimal) and v.is_finite():
+        text = _fixed(v, places)
+        if kind == "pct":
+            return f"{text}%", True
+        return (f"+{text}" if kind == "signed" and v > 0 else text), True
     if kind == "money":
         return money(v), True
     if kind == "signed":
@@ -89,70 +132,61 @@ def _kind(col: str, values: pd.Series) -> str:
     return "text"
 
 
-#: Chinese header of each column name the analysis functions return.
-LABELS: dict[str, str] = {
-    "amount": "金额（万元）",
-    "basic": "基本支出",
-    "budget": "年度预算（万元）",
-    "change": "比上年增减",
-    "check": "恒等式",
-    "code": "科目编码",
-    "costs": "成本指标合计",
-    "difference": "差额",
-    "empty": "空表",
-    "explanation": "文件中的解释",
-    "file": "文件",
-    "gap": "距 100 尚差",
-    "group": "口径",
-    "growth_implied": "增长率（推算）",
-    "growth_stated": "增长率（文件）",
-    "holds": "只减不增",
-    "implied_prior": "推出的上年",
-    "indicators": "指标数",
-    "items": "成本指标",
-    "label": "项目",
-    "last_year": "上年（推算）",
-    "left": "左边合计",
-    "left_terms": "左边",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "line": "行",
-    "measure": "栏目",
-    "message": "说明",
-    "n": "个数",
-    "name": "科目名称",
-    "note": "说明",
-    "page": "页",
-    "pct": "占比",
-    "per_person": "人均（万元/人）",
-    "printed": "印出的数字",
-    "prior": "上年完成值",
-    "project": "项目",
-    "qualitative": "定性",
-    "quantified": "定量",
-    "reason": "原因",
-    "right": "右边合计",
-    "right_terms": "右边",
-    "rule": "规则",
-    "severity": "严重程度",
-    "share": "定量占比",
-    "staff": "在职人数",
-    "stated": "情况说明（万元）",
-    "stated_change": "文件称增减",
-    "status": "结果",
-    "table": "表",
-    "target": "指标值",
-    "term": "术语",
-    "title": "表名",
-    "total": "权重合计",
-    "unit": "单位",
-    "value": "数量或价值",
-    "verdict": "判断",
-    "weight": "权重",
-    "weighted": "有权重的",
-    "year": "年度",
-}
+@cache
+def _labels() -> dict:
+    """data/labels.toml: column headers, phrases and figure names in Chinese and English."""
+    text = resources.files("budgetkit.data").joinpath("labels.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+#: Chinese header of each column name the analysis functions return (data/labels.toml).
+LABELS: dict[str, str] = {k: v["zh"] for k, v in _labels()["columns"].items()}
+
+#: The languages a report can be written in: Chinese, English, or both side by side.
+LANGUAGES = ("zh", "en", "both")
+_state = {"language": "zh"}
+
+
+def use_language(language: str) -> None:
+    """Write the tables, figures and findings that follow in `language` (zh, en or both);
+    the notebooks call it with their `language` parameter."""
+    if language not in LANGUAGES:
+        from ..errors import BudgetkitError
+
+        raise BudgetkitError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    _state["language"] = language
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def bilingual(zh: str, en: str | None) -> str:
+    """`zh`, `en` or 'zh / en' as the current language asks (zh when there is no en)."""
+    lang = _state["language"]
+    if lang == "zh" or not en or en == zh:
+        return zh
+    return en if lang == "en" else f"{zh} / {en}"
+
+
+def header(column: str, override: str | None = None) -> str:
+    """A column's header: `override` (Chinese, from a notebook) or the catalogue's label,
+    in the current language (English from labels.toml, else fields.toml)."""
+    data = _labels()
+    zh = override or LABELS.get(column)
+    if override:
+        en = data["phrases"].get(override)
+        if en is None and override == LABELS.get(column):
+            en = data["columns"][column]["en"]
+    elif column in data["columns"]:
+        en = data["columns"][column]["en"]
+    else:
+        from ..catalog.fields import fields
+
+        f = fields().fields.get(str(column))
+        zh = zh or (f.zh if f else str(column))
+        en = f.en if f else data["phrases"].get(str(column))
+    return bilingual(str(zh), en)
 
 
 def table(
@@ -171,18 +205,24 @@ def table(
 
     if not isinstance(columns, dict):
         names = list(df.columns) if columns is None else columns
-        columns = {c: (labels or {}).get(c) or LABELS.get(c, str(c)) for c in names}
+        columns = {c: header(c, (labels or {}).get(c)) for c in names}
+    else:
+        columns = {c: header(c, v) for c, v in columns.items()}
     cols = [c for c in columns if c in df.columns]
     if df.empty:
-        return HTML(f"{CSS}<p class='bk-note'>（无数据 · no rows）{html.escape(note)}</p>")
+        return HTML(
+            f"{CSS}<p class='bk-note {EMPTY_CLASS}'>（无数据 · no rows）{html.escape(note)}</p>"
+        )
     kinds = {c: _kind(c, df[c]) for c in cols}
+    shown = df.head(max_rows)
+    places = {c: column_places(shown[c], kinds[c]) for c in cols}
     head = "".join(f"<th>{html.escape(columns[c])}</th>" for c in cols)
     body = []
     flags = list(bad) if bad is not None else [False] * len(df)
-    for i, (_, row) in enumerate(df.head(max_rows).iterrows()):
+    for i, (_, row) in enumerate(shown.iterrows()):
         cells = []
         for c in cols:
-            text, numeric = _cell(row[c], kinds[c])
+            text, numeric = _cell(row[c], kinds[c], places[c])
             cls = ' class="n"' if numeric else (' class="s"' if len(text) <= 12 else "")
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         cls = ' class="bk-bad"' if flags[i] else ""
@@ -204,48 +244,110 @@ SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 def findings(df: pd.DataFrame):
     """`doc.check()` findings, errors first, with the place shortened to 'line N' / 'p. N'."""
-    if df.empty:
-        return table(df, note="没有发现问题 · no findings")
+    if df.empty:  # news, not a missing section: never marked empty
+        from IPython.display import HTML
+
+        return HTML(f"{CSS}<p class='bk-note'>没有发现问题 · no findings</p>")
     out = df.copy()
     out["_o"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.sort_values(["_o", "rule"], kind="stable")
+    if language() != "zh":
+        from ..catalog.rules import rules
+
+        catalogue = rules()
+
+        def described(rule_id: str, message: str) -> str:
+            base = rule_id[: -len(".rounding")] if rule_id.endswith(".rounding") else rule_id
+            r = catalogue.get(rule_id) or catalogue.get(base)
+            return bilingual(message, r.description if r else None)
+
+        out["message"] = [described(r, m) for r, m in zip(out["rule"], out["message"], strict=True)]
     out["where"] = [
         "" if pd.isna(ln) else (f"p.{int(pg)} l.{int(ln)}" if pd.notna(pg) else f"line {int(ln)}")
         for pg, ln in zip(out["page"], out["line"], strict=True)
     ]
     return table(
         out,
-        {"severity": "严重程度", "rule": "规则", "message": "说明", "where": "位置"},
+        {"severity": "严重程度", "rule": "规则", "message": "说明", "where": "位置"},  # → header()
         bad=out["severity"].eq("error"),
     )
 
 
 def heading(doc):
-    """A one-line identification of the document: department, year, kind, unit, file."""
-    from IPython.display import Markdown
+    """A one-line identification of the document: department, year, kind, unit, file.
+
+    HTML with every part escaped: the department and the file name are untrusted text (a
+    Markdown heading would pass `<img onerror=…>` or a backtick through as markup)."""
+    from IPython.display import HTML
 
     m = doc.meta
     kind = {"budget": "预算", "final": "决算"}.get(m.kind, m.kind)
     scope = {"department": "部门", "unit": "单位"}.get(m.scope, m.scope)
-    return Markdown(
-        f"**{m.department}** · {m.year} 年{scope}{kind} · 表格单位：{m.unit_as_printed}"
-        f"（本报告统一换算为万元）· 文件：`{m.source}`"
+    esc = html.escape
+    source = " + ".join(Path(str(s)).name for s in (m.sources or (m.source,)))
+    return HTML(
+        f"{CSS}<p class='bk-heading'><b>{esc(str(m.department or '（部门名称未读出）'))}</b> · "
+        f"{esc(str(m.year or ''))} 年{esc(str(scope or ''))}{esc(str(kind or ''))} · "
+        f"表格单位：{esc(str(m.unit_as_printed or '—'))}（本报告统一换算为万元）· "
+        f"文件：<code>{esc(source)}</code></p>{unread_notice(doc)}"
     )
 
 
-def figures(rows: pd.DataFrame | list[tuple[str, Any, str]]):
-    """Key figures as a two-column table: a DataFrame with label, value and unit (e.g.
-    `structure.key_figures`) or a list of (label, value, unit)."""
+def unread_notice(doc) -> str:
+    """A warning box when no amount was read from the document's tables ('' otherwise): the
+    report then shows only what its text says, and says so at the top."""
+    if len(doc.amounts):
+        return ""
+    why = (
+        "这份文件只有文字部分（情况说明），预算表另行公开：把两份文件一起交给 budgetkit 即可合并读取"
+        if doc.meta.publication == "narrative"
+        else "文件中的预算表无法识别（可能是扫描件、图片或不常见的版式）"
+    )
+    return (
+        "<div class='bk-unread' style='border:2px solid #b00020;background:#fdecea;"
+        "padding:.6em 1em;margin:.5em 0 1em 0;border-radius:4px'>"
+        f"<b>⚠ 没有读出预算表 · Tables could not be read.</b> {html.escape(why)}。"
+        "下面只有取自文字的数字；没有数据的图表和章节从略。</div>"
+    )
+
+
+def figures(rows: pd.DataFrame | list[tuple]):
+    """Key figures as a table: a DataFrame with label, value, unit and optionally note (e.g.
+    `structure.key_figures`) or a list of (label, value, unit[, note]). A figure with a note
+    (derived rather than printed, or contradicted by its table's identities) is marked ⚠
+    and says why, in the page and in print."""
     from IPython.display import HTML
 
     if isinstance(rows, pd.DataFrame):
-        rows = list(rows[["label", "value", "unit"]].itertuples(index=False))
-    body = "".join(
-        f"<tr><td>{html.escape(str(label))}</td>"
-        f"<td class='n'>{html.escape(money(value))} {html.escape(str(unit))}</td></tr>"
-        for label, value, unit in rows
-    )
-    return HTML(f"{CSS}<table class='bk-table'><tbody>{body}</tbody></table>")
+        cols = ["label", "value", "unit", *(["note"] if "note" in rows.columns else [])]
+        frame = rows
+        rows = list(frame[cols].itertuples(index=False))
+        if "key" in frame.columns:
+            rows = [
+                (figure_label(k, r[0]), *r[1:]) for k, r in zip(frame["key"], rows, strict=True)
+            ]
+    body = []
+    for row in rows:
+        label, value, unit = row[:3]
+        note = row[3] if len(row) > 3 else None
+        note = None if note is None or (isinstance(note, float) and pd.isna(note)) else note
+        mark = " ⚠" if note else ""
+        cls = " class='bk-doubt'" if note else ""
+        body.append(
+            f"<tr{cls}><td>{html.escape(str(label))}{mark}</td>"
+            f"<td class='n'>{html.escape(money(value))} {html.escape(str(unit))}</td>"
+            f"<td class='bk-note'>{html.escape(str(note)) if note else ''}</td></tr>"
+        )
+    return HTML(f"{CSS}<table class='bk-table bk-figures'><tbody>{''.join(body)}</tbody></table>")
+
+
+def figure_label(key: str, zh: str) -> str:
+    """A key figure's name in the current language (fields.toml figures, labels.toml)."""
+    from ..catalog.fields import fields
+
+    spec = fields().figures.get(key)
+    en = getattr(spec, "en", None) or _labels()["figures"].get(key, {}).get("en")
+    return bilingual(zh, en)
 
 
 def yes_no(value: bool | None) -> str:

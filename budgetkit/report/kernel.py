@@ -26,6 +26,9 @@ import json
 import logging
 import multiprocessing.util
 import os
+import re
+import signal
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,10 +73,48 @@ class _Kernel:
     ready: bool = False  # answered a kernel_info request
 
 
+#: Connection files of budgetkit's kernels name their owner: `kernel-budgetkit-<pid>-<id>.json`.
+_CONNECTION = re.compile(r"^kernel-budgetkit-(\d+)-[0-9a-f]+\.json$")
+
+
+def _connection_file() -> str:
+    """A connection file in Jupyter's runtime folder named for this process, so that a run
+    after a kill can tell it from a living kernel's (see `sweep_connection_files`)."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / f"kernel-budgetkit-{os.getpid()}-{uuid.uuid4().hex[:12]}.json")
+    _connection_files.add(path)
+    return path
+
+
+_connection_files: set[str] = set()  # every connection file this process named
+
+
+def sweep_connection_files() -> list[Path]:
+    """Remove the connection files of budgetkit kernels whose owner process is dead."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    from ..outputs import alive
+
+    removed = []
+    try:
+        files = list(Path(jupyter_runtime_dir()).iterdir())
+    except OSError:
+        return removed
+    for f in files:
+        m = _CONNECTION.match(f.name)
+        if m and not alive(int(m.group(1))):
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
+
+
 async def _launch(name: str, warm_up: str = "") -> _Kernel:
     """Start a kernel process without waiting for it; `warm_up` code (imports) is queued
     for it to run as soon as it is up."""
-    km = AsyncKernelManager(kernel_name=name)
+    km = AsyncKernelManager(kernel_name=name, connection_file=_connection_file())
     await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
     kc = km.client()
     kc.start_channels()
@@ -196,6 +237,24 @@ def shutdown() -> None:
     """Stop every kernel this process keeps."""
     while _kernels:
         _stop_quietly(_kernels.popitem()[1])
+
+
+def kill_now() -> None:
+    """Kill this process's kernels at once, from a signal handler: no event loop, no
+    messages; each kernel leads its own session (jupyter_client), so its group goes too."""
+    while _kernels:
+        kernel = _kernels.popitem()[1]
+        pid = getattr(kernel.km.provisioner, "pid", None)
+        if pid:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                    break
+                except OSError:
+                    continue
+    for f in [*_connection_files]:  # also those of a kernel starting or being reset
+        if _CONNECTION.match(Path(f).name) and f"-{os.getpid()}-" in Path(f).name:
+            Path(f).unlink(missing_ok=True)
 
 
 def _after_fork_in_child() -> None:

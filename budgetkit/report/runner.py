@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.rules import SEVERITIES
+from ..outputs import sweep_stale, temporary_name
+from ..present.export import shown_parameters
 
 NOTEBOOKS = ("structure", "trend", "performance")
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
@@ -59,6 +61,8 @@ class DocumentInfo:
     error: str | None = None  # why the document could not be read
     check_error: str | None = None  # why `check()` failed (the reports still ran)
     sources: list[str] = field(default_factory=list)  # a split publication: narrative, tables
+    total: str | None = None  # 支出合计 in 万元, as `summary()` gives it
+    total_note: str | None = None  # why that figure is in doubt (derived, contradicted)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class ReportOutcome:
     cell: int | None = None  # failing cell, 0-based index in the notebook as stored
     exec_count: int | None = None
     error: str | None = None  # "ename: evalue" or the reason
+    empty: bool = False  # ran, but the document has nothing this report shows
 
     @property
     def failed(self) -> bool:
@@ -156,14 +161,18 @@ def report_key(doc_sha: str, notebook: Path, library: str, parameters: dict[str,
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary sibling, then rename: readers see the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(temporary_name(path.name))
     if isinstance(data, str):
         data = data.encode("utf-8")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    _writing.add(str(tmp))
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        _writing.discard(str(tmp))
 
 
 def _read_json(path: Path) -> dict | None:
@@ -173,14 +182,17 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
+#: Files the runner keeps in `out` itself: no document folder may take their names.
+RESERVED = ("index.html", "index", "document.json")
+
+
 def _stems(paths: Sequence[Path]) -> list[str]:
-    """Output folder name per document: its file stem, made unique by a path hash if needed."""
-    stems = [p.stem for p in paths]
-    dup = {s for s in stems if stems.count(s) > 1}
-    return [
-        f"{s}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}" if s in dup else s
-        for s, p in zip(stems, paths, strict=True)
-    ]
+    """Output folder name per document (`budgetkit.outputs.output_names`, shared with
+    `parse`): safe, inside `out`, distinct per input and the same from run to run."""
+    from ..outputs import output_names
+
+    names = output_names(paths, reserved=RESERVED)
+    return [names[str(p)] for p in paths]
 
 
 def resolve_notebook(name: str | Path) -> Path:
@@ -221,15 +233,127 @@ def document_info(
         info.error = f"{type(e).__name__}: {e}"
     else:
         try:
+            summary = doc.summary()
+            info.total = summary.get("expenditure_total")
+            notes = [w["reason"] for w in summary["warnings"] if w["figure"] == "expenditure_total"]
+            info.total_note = "; ".join(notes) or None
+        except Exception:  # the index shows "–"
+            info.total = None
+        try:
             findings = doc.check()
             counts = findings["severity"].value_counts() if len(findings) else {}
             info.findings = {s: int(counts.get(s, 0)) for s in SEVERITIES}
+            write_atomic(Path(out) / stem / "findings.html", findings_html(info, findings))
         except Exception as e:  # the reports still run; the index says the check failed
             info.check_error = f"{type(e).__name__}: {e}"
     write_atomic(
         cache, json.dumps({**asdict(info), "library": library}, ensure_ascii=False, indent=1)
     )
     return info
+
+
+# ---------------------------------------------------------------------------------------------
+# ending: a killed run leaves no worker, kernel or temporary file behind
+
+#: Signals that end a run as Ctrl-C does, cleaning up (SIGKILL cannot be caught: the workers
+#: then follow their parent through PR_SET_PDEATHSIG, and the next run sweeps the files).
+_ENDING = ("SIGTERM", "SIGHUP")
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (even by SIGKILL)."""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before we asked
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_ends(signum, frame) -> None:
+    """A pool worker told to end: kill its kernels, remove its half-written files, exit."""
+    from . import kernel
+
+    kernel.kill_now()
+    for path in _writing:
+        Path(path).unlink(missing_ok=True)
+    os._exit(128 + signum)
+
+
+_writing: set[str] = set()  # temporary files this process is writing now
+
+
+def _ignore(signum, frame) -> None:
+    """Ctrl-C in a pool worker: nothing (the parent ends the run)."""
+
+
+def _worker_start(parent: int, warm: list[str], warm_up: str) -> None:
+    """Pool worker initializer: end with the parent and on SIGTERM, then warm a kernel."""
+    import signal
+
+    for name in _ENDING:
+        signal.signal(getattr(signal, name), _worker_ends)
+    # The parent handles Ctrl-C and ends us. A handler, not SIG_IGN: an ignored signal stays
+    # ignored in the kernels this process starts, a handler does not survive their exec.
+    signal.signal(signal.SIGINT, _ignore)
+    _die_with_parent(parent)
+    _kernel_module().prestart(warm, warm_up)
+
+
+class Ended(SystemExit):
+    """The run was told to end by a signal (exit status 128 + its number)."""
+
+
+def _end_run(signum, frame) -> None:
+    raise Ended(128 + signum)
+
+
+def _catch_ending() -> dict:
+    """Turn SIGTERM/SIGHUP into `Ended` in this (main) thread; returns the old handlers."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    old = {}
+    for name in _ENDING:
+        sig = getattr(signal, name)
+        old[sig] = signal.signal(sig, _end_run)
+    return old
+
+
+def _restore(handlers: dict) -> None:
+    import signal
+
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, abort: bool) -> None:
+    """Shut the pool down; when the run is aborted, end its workers now (SIGTERM: each
+    kills its kernels) instead of waiting for their reports."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API for it
+    if abort:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+    pool.shutdown(wait=not abort, cancel_futures=True)
+
+
+def sweep(out: str | Path) -> list[Path]:
+    """Remove what killed runs left: temporary files in `out`, its document folders and its
+    pairing cache, and connection files of kernels whose process is gone."""
+    removed = sweep_stale(out, depth=1)
+    removed += _kernel_module().sweep_connection_files()
+    return removed
 
 
 def _kernel_env() -> None:
@@ -280,15 +404,16 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from ..present.export import notebook_to_html
+    from ..present.export import has_content, notebook_to_html
     from .kernel import ENGINE, KERNEL_ARGUMENTS
 
     _kernel_env()
     t0 = time.perf_counter()
     out_dir, name = Path(job["out_dir"]), job["notebook"]
     final_nb, final_html, stamp = (out_dir / f"{name}.{ext}" for ext in ("ipynb", "html", "json"))
-    tmp_nb = out_dir / f".{name}.{os.getpid()}.run.ipynb"
+    tmp_nb = out_dir / temporary_name(name, "run.ipynb")
     out_dir.mkdir(parents=True, exist_ok=True)
+    _writing.add(str(tmp_nb))
     outcome = ReportOutcome(
         document=job["document"],
         notebook=name,
@@ -343,6 +468,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
             },
         )
         outcome.timings["export"] = time.perf_counter() - t1
+        outcome.empty = not outcome.failed and not has_content(nb)
         write_atomic(final_nb, nbformat.writes(nb))
         write_atomic(final_html, page)
         outcome.ipynb, outcome.html = str(final_nb), str(final_html)
@@ -355,6 +481,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
         ) else None
     finally:
         tmp_nb.unlink(missing_ok=True)
+        _writing.discard(str(tmp_nb))
     outcome.seconds = time.perf_counter() - t0
     write_atomic(stamp, json.dumps(asdict(outcome), ensure_ascii=False, indent=1))
     return outcome
@@ -404,6 +531,7 @@ def run_reports(
     kernel: str | None = None,
     timeout: int | None = 600,
     reuse_kernel: bool = True,
+    language: str = "zh",
 ) -> ReportResult:
     """Run `notebooks` (names or .ipynb paths; default structure, trend, performance) on each
     document in `paths`, writing reports under `out` with `jobs` parallel processes.
@@ -411,15 +539,21 @@ def run_reports(
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
     total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
     one warm kernel per process, namespace cleared in between (see `budgetkit.report.kernel`);
-    `reuse_kernel=False` starts a fresh kernel for every report instead. Never raises for a
-    failing document or notebook: see `ReportResult.failures` and `.exit_code`.
+    `reuse_kernel=False` starts a fresh kernel for every report instead. `language` (zh, en
+    or both) is the notebooks' `language` parameter. Never raises for a failing document or
+    notebook: see `ReportResult.failures` and `.exit_code`.
     """
     from ..errors import BudgetkitError
+    from ..present.show import LANGUAGES
+
+    if language not in LANGUAGES:
+        raise BudgetkitError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
 
     kernels = _kernel_module()
     start = time.perf_counter()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    sweep(out)
     docs = [Path(p).resolve() for p in paths]
     missing = [str(p) for p in docs if not p.is_file()]
     if missing:
@@ -436,7 +570,7 @@ def run_reports(
             wanted = {
                 "document": [str(doc), str(tables_of[doc])] if doc in tables_of else str(doc),
                 "corpus": str(doc.parent),
-                "language": "zh",
+                "language": language,
                 **(parameters or {}),
             }
             params = {
@@ -452,12 +586,16 @@ def run_reports(
     shared = {nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel) for nb in nb_paths}
     warm = sorted({n for n in shared.values() if n}) if not all(current) else []
     _kernel_env()
+    handlers = _catch_ending()
     if jobs > 1:
-        pool = ProcessPoolExecutor(jobs, initializer=kernels.prestart, initargs=(warm, WARM_UP))
+        pool = ProcessPoolExecutor(
+            jobs, initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
+        )
     else:
         pool = None
         kernels.prestart(warm, WARM_UP)
     _preload()  # before the pool's workers fork: they share it
+    ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
         """fn(*a) for each a: in the pool (as completed unless `ordered`) or here, one by one
@@ -515,17 +653,20 @@ def run_reports(
             outcomes.append(outcome)
             if progress:
                 progress(outcomes[-1], len(outcomes), total)
+        ended = False
     finally:
         if pool:
-            pool.shutdown(cancel_futures=True)  # workers stop their kernels as they exit
+            _stop_pool(pool, abort=ended)  # workers stop their kernels as they exit
         else:
             kernels.shutdown()
+        _restore(handlers)
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
     }
     outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
     index = out / "index.html"
-    write_atomic(index, index_html(infos, outcomes, out))
+    old_infos, old_outcomes = earlier_runs(out, {i.stem for i in infos})
+    write_atomic(index, index_html([*infos, *old_infos], [*outcomes, *old_outcomes], out))
     return ReportResult(outcomes, infos, index, time.perf_counter() - start, notes)
 
 
@@ -567,32 +708,123 @@ def _kind_zh(info: DocumentInfo) -> str:
     return "".join(_ZH.get(v or "", v or "") for v in (info.scope, info.kind))
 
 
+def findings_html(info: DocumentInfo, findings: Any) -> str:
+    """`<folder>/findings.html`: the document's check findings, one anchored list per
+    severity, so that the index's counts link to what they count."""
+    esc = html.escape
+    blocks = []
+    for sev in SEVERITIES:
+        rows = findings[findings["severity"] == sev] if len(findings) else findings
+        items = "".join(
+            f"<tr><td>{esc(str(r.rule))}</td><td>{esc(str(r.message))}</td>"
+            f"<td class='nw'>{esc(_where(r.page, r.line))}</td></tr>"
+            for r in rows.itertuples()
+        )
+        body = (
+            f"<table><tr><th>规则</th><th>说明</th><th>位置</th></tr>{items}</table>"
+            if items
+            else "<p class='muted'>无 · none</p>"
+        )
+        blocks.append(f"<h2 id='{sev}' class='{sev}'>{sev}（{len(rows)}）</h2>{body}")
+    title = f"{info.department or info.stem} {info.year or ''} · 检查发现 findings"
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>{_INDEX_CSS}</style></head><body>
+<p><a href="../index.html">← 报告索引 index</a></p><h1>{esc(title)}</h1>
+<p class='muted'>文件：{esc(" + ".join(Path(p).name for p in info.sources or [info.path]))}</p>
+{"".join(blocks)}
+</body></html>
+"""
+
+
+def _where(page: Any, line: Any) -> str:
+    import pandas as pd
+
+    def ok(v: Any) -> bool:
+        return v is not None and not pd.isna(v)
+
+    parts = ([f"p.{int(page)}"] if ok(page) else []) + ([f"line {int(line)}"] if ok(line) else [])
+    return " ".join(parts)
+
+
+def earlier_runs(out: Path, stems: set[str]) -> tuple[list[DocumentInfo], list[ReportOutcome]]:
+    """The documents and reports earlier runs wrote into `out` that this run did not touch:
+    the index lists every document in the folder, not only the last batch's."""
+    infos, outcomes = [], []
+    try:
+        folders = sorted(p for p in out.iterdir() if p.is_dir() and p.name not in stems)
+    except OSError:
+        return infos, outcomes
+    fields = set(DocumentInfo.__dataclass_fields__)
+    report_fields = set(ReportOutcome.__dataclass_fields__)
+    for folder in folders:
+        data = _read_json(folder / "document.json")
+        if not data:
+            continue
+        try:
+            info = DocumentInfo(**{k: v for k, v in data.items() if k in fields})
+        except TypeError:
+            continue
+        info.stem = folder.name
+        infos.append(info)
+        rank = {n: i for i, n in enumerate(NOTEBOOKS)}
+        stamps = sorted(folder.glob("*.json"), key=lambda p: (rank.get(p.stem, 99), p.stem))
+        for stamp in stamps:
+            if stamp.name == "document.json" or stamp.name.startswith("."):
+                continue
+            o = _read_json(stamp)
+            if not o or o.get("document") != info.path:
+                continue
+            try:
+                outcome = ReportOutcome(**{k: v for k, v in o.items() if k in report_fields})
+            except TypeError:
+                continue
+            html_path = folder / f"{outcome.notebook}.html"
+            outcome.html = str(html_path) if html_path.exists() else None
+            outcomes.append(outcome)
+    return infos, outcomes
+
+
 def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome], out: Path) -> str:
-    """The index page: one row per document, its findings and a link per report."""
+    """The index page: one row per document, its total, its findings (each count links to
+    them) and a link per report that has something to show."""
     esc = html.escape
     by_doc: dict[str, list[ReportOutcome]] = {}
     for o in outcomes:
         by_doc.setdefault(o.document, []).append(o)
 
+    def href(o: ReportOutcome) -> str:
+        return Path(o.html).relative_to(out).as_posix()
+
     def link(o: ReportOutcome) -> str:
         if o.failed:
             where = f"（第 {o.cell} 个单元格）" if o.cell is not None else ""
-            target = (
-                f' <a href="{esc(Path(o.html).relative_to(out).as_posix())}">查看</a>'
-                if o.html
-                else ""
-            )
+            target = f' <a href="{esc(href(o))}">查看</a>' if o.html else ""
             return f'<span class="failed" title="{esc(o.error or "")}">{esc(o.notebook)} ✗ 失败{where}</span>{target}'
-        rel = Path(o.html).relative_to(out).as_posix() if o.html else "#"
-        return f'<a href="{esc(rel)}">{esc(o.notebook)}</a>'
+        if o.empty or not o.html:
+            return f'<span class="muted" title="本文件没有这份报告所需的数据">{esc(o.notebook)}（无内容）</span>'
+        return f'<a href="{esc(href(o))}">{esc(o.notebook)}</a>'
 
     rows = []
     for info in infos:
         f = info.findings
-        counts = "".join(f'<td class="n {s}">{f.get(s, 0) if f else "–"}</td>' for s in SEVERITIES)
+        findings = f"{info.stem}/findings.html"
+        has_page = (out / findings).is_file()
+
+        def count(sev: str, f=f, findings=findings, has_page=has_page) -> str:
+            if not f:
+                return f'<td class="n {sev}">–</td>'
+            n = f.get(sev, 0)
+            if has_page and n:
+                return f'<td class="n {sev}"><a href="{esc(findings)}#{sev}">{n}</a></td>'
+            return f'<td class="n {sev}">{n}</td>'
+
+        counts = "".join(count(s) for s in SEVERITIES)
         if info.check_error:
             counts = f'<td colspan="3" class="failed">{esc(info.check_error)}</td>'
-
+        total = esc(_thousands(info.total)) if info.total else "–"
+        if info.total and info.total_note:
+            total = f"<span title='{esc(info.total_note)}'>{total} ⚠</span>"
         reports = " · ".join(link(o) for o in by_doc.get(info.path, []))
         dept = esc(info.department or "") or f'<span class="failed">{esc(info.error or "?")}</span>'
         files = " + ".join(Path(p).name for p in info.sources or [info.path])
@@ -600,14 +832,14 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
             files += "（情况说明与报表分别公开，合为一份）"
         rows.append(
             f"<tr><td>{dept}</td><td class='nw'>{esc(str(info.year or ''))}</td>"
-            f"<td class='nw'>{esc(_kind_zh(info))}</td>"
+            f"<td class='nw'>{esc(_kind_zh(info))}</td><td class='n'>{total}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(files)}</td></tr>"
         )
     failures = [o for o in outcomes if o.failed]
     fail_rows = "".join(
         f"<tr><td>{esc(Path(o.document).name)}</td><td>{esc(o.notebook)}</td>"
         f"<td class='n'>{'' if o.cell is None else o.cell}</td><td>{esc(o.error or '')}</td>"
-        f"<td><code>{esc(json.dumps(o.parameters, ensure_ascii=False))}</code></td></tr>"
+        f"<td><code>{esc(json.dumps(shown_parameters(o.parameters), ensure_ascii=False))}</code></td></tr>"
         for o in failures
     )
     fail_block = (
@@ -621,11 +853,21 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
 <html lang="zh"><head><meta charset="utf-8"><title>budgetkit 报告索引</title>
 <style>{_INDEX_CSS}</style></head><body>
 <h1>部门预算报告 · Reports</h1>
-<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数：
+<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数（点击数字查看）：
 <span class="error">error</span> / <span class="warning">warning</span> / <span class="info">info</span>。</p>
-<table><tr><th>部门</th><th>年度</th><th>类型</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
+<table><tr><th>部门</th><th>年度</th><th>类型</th><th>支出合计（万元）</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
 {"".join(rows)}
 </table>
 {fail_block}
 </body></html>
 """
+
+
+def _thousands(amount: str) -> str:
+    """'16497.864' → '16,497.864' (exact: the digits are not touched)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return format(Decimal(amount), ",f")
+    except (InvalidOperation, ValueError):
+        return amount

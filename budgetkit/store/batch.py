@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import BudgetkitError
 from ..outputs import output_names
-from .folder import Package, write_one
+from .folder import RESERVED, Package, write_one
 
 
 @dataclass
@@ -69,7 +69,7 @@ def parse_batch(
     for p in paths:  # the same file named twice is read once
         seen.setdefault(str(Path(p).resolve()), str(p))
     todo = list(seen.values())
-    names = output_names(todo)
+    names = output_names(todo, reserved=RESERVED)
     result = ParseResult()
     package = Package(out)
     halves: dict[str, tuple] = {}  # path → (resources, meta) of a file that may be half a pair

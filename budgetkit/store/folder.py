@@ -36,6 +36,9 @@ from ..reader.lines import Line
 from . import schema
 from .rows import DOCUMENT_VIEWS, view_data, wide_tables
 
+#: Files `parse` keeps in `out` itself: no document folder may take their names.
+RESERVED = ("datapackage.json",)
+
 
 def doc_id(meta: model.Meta) -> str:
     """Folder name of a document written alone: the source file's safe stem."""
@@ -161,7 +164,7 @@ def write_document(parsed, findings, folder: Path, name: str) -> list[dict]:
 def replace_atomically(tmp: Path, dest: Path) -> None:
     """Put the complete folder `tmp` at `dest`, replacing what was there."""
     if dest.is_dir() and not dest.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{os.getpid()}.old-", dir=dest.parent))
         old.rmdir()
         dest.rename(old)
         tmp.rename(dest)
@@ -177,7 +180,7 @@ def write_one(parsed, findings, out: Path, name: str) -> list[dict]:
     if not name or name.startswith(".") or "/" in name or "\\" in name:
         raise StoreError(f"{name!r}: not a safe output name")
     dest = out / name
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.tmp-", dir=out))
     try:
         resources = write_document(parsed, findings, tmp, name)
         replace_atomically(tmp, dest)
@@ -195,7 +198,7 @@ class Package:
     def __init__(self, out: Path, name: str = "budgetkit-parse"):
         self.out = out
         self.name = name
-        fd, self._spill = tempfile.mkstemp(prefix=".resources.", dir=out)
+        fd, self._spill = tempfile.mkstemp(prefix=f".resources.{os.getpid()}.tmp-", dir=out)
         self._f = os.fdopen(fd, "w", encoding="utf-8")
         self.count = 0
 
@@ -207,7 +210,7 @@ class Package:
     def close(self) -> Path:
         self._f.close()
         pkg = self.out / "datapackage.json"
-        fd, tmpname = tempfile.mkstemp(prefix=".datapackage.", dir=self.out)
+        fd, tmpname = tempfile.mkstemp(prefix=f".datapackage.{os.getpid()}.tmp-", dir=self.out)
         try:
             with (
                 os.fdopen(fd, "w", encoding="utf-8") as f,
@@ -244,7 +247,7 @@ def write(docs, out: str | Path, names: dict[str, str] | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     docs = list(docs) if names is None else docs
     if names is None:
-        names = output_names(d.meta.source for d in docs)
+        names = output_names((d.meta.source for d in docs), reserved=RESERVED)
     package = Package(out)
     try:
         for doc in docs:
