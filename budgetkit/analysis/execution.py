@@ -12,7 +12,7 @@
     pairs(budgetkit.corpus.open("corpus/"))        budget/final documents of a corpus
 
 Money is exact `Decimal` 万元: `difference` = actual − budget. `completion` = actual ÷ budget
-in percent, a float for display (None where the budget is 0 or not given). Where one
+in percent, a float for display (NaN where the budget is 0 or not given). Where one
 document prints a table but not a row of it, that row is 0 there (`note` says so). Which
 tables are compared and what a large gap is are data: budgetkit/data/execution.toml.
 
@@ -219,7 +219,7 @@ _TEXT = ("table", "code", "item", "name", "basis", "note", "reason")
 
 def _frame(rows: list[dict], columns: list[str] = COLUMNS) -> pd.DataFrame:
     """A frame of execution rows: integers nullable, text and money columns None where empty."""
-    df = pd.DataFrame(rows, columns=columns).astype(_INTS)
+    df = pd.DataFrame(rows, columns=columns).astype({**_INTS, "completion": float})
     for c in _TEXT:
         df[c] = df[c].astype(object).where(df[c].notna(), None)
     return df
@@ -295,7 +295,8 @@ def stated(final) -> pd.DataFrame:
 
 
 def _stated_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=STATED_COLUMNS).astype({"page": "Int64", "line": "Int64"})
+    ints = {"page": "Int64", "line": "Int64", "completion": float}
+    return pd.DataFrame(rows, columns=STATED_COLUMNS).astype(ints)
 
 
 def _stated_rows(final) -> list[dict]:
