@@ -267,6 +267,8 @@ def test_execution_notebook_and_report_on_final_accounts_only(tmp_path):
     assert (v["department"], v["year"], v["basis"]) == ("国家信访局", 2024, "printed")
     assert v["three_public"]["total"]["budget"] == "76.43"
     assert v["three_public"]["total"]["actual"] == "46.21"
+    assert v["three_public"]["total"]["completion"] == 60.46  # p24: 完成预算的60.46%
+    assert v["totals"]["gpb_functions"]["completion"] == 91.14  # p21: 完成年初预算的91.14%
     assert v["gpb_items"]["2014001"] == {"budget": "5717.32", "actual": "5757.63"}
     assert v["stated"] == 16
     assert "gpb_functions:2014004" in v["gaps"] and "three_public:abroad" in v["gaps"]

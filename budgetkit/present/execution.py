@@ -137,6 +137,11 @@ def completion_bars(df: pd.DataFrame, *, label: str = "name", title: str = "") -
     return style(alt.layer(bars, text, rule).properties(height=alt.Step(20)))
 
 
+def rate(v) -> float | None:
+    """A completion rate rounded to 2 decimals for recording, None where there is none."""
+    return None if v is None or pd.isna(v) else round(float(v), 2)
+
+
 def _pct(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
