@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["read", "load", "write", "Document", "__version__"]
+__all__ = ["read", "load", "write", "compare", "Document", "__version__"]
 
 
 def read(*paths):
@@ -32,6 +32,14 @@ def write(docs, out):
     from .store import write as _write
 
     return _write(docs, out)
+
+
+def compare(budget_doc, final_doc, **options):
+    """Budget vs actual of one department (`analysis.execution.compare`): by function, by
+    source of funds, 三公, with the final accounts' stated reasons for large gaps."""
+    from .analysis.execution import compare as _compare
+
+    return _compare(budget_doc, final_doc, **options)
 
 
 def __getattr__(name):

@@ -502,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = _sub(sub, "report", "run the analysis notebooks and write HTML reports + index")
     r.add_argument("paths", nargs="+", metavar="PATH")
     r.add_argument("--out", required=True, metavar="DIR")
-    r.add_argument("--notebooks", default="structure,trend,performance")
+    r.add_argument("--notebooks", default="structure,trend,performance,execution")
     r.add_argument("--jobs", type=int, default=1)
     r.add_argument("--force", action="store_true", help="redo reports that are up to date")
     r.add_argument(

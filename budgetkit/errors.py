@@ -54,3 +54,8 @@ class WriteError(BudgetkitError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class NotComparable(BudgetkitError):
+    """Two documents compared as a budget and its final accounts that are not: another
+    department, scope or year, or not a 预算 and a 决算 (`budgetkit.compare`)."""

@@ -39,6 +39,8 @@ from ..outputs import sweep_stale, temporary_name
 from ..present.export import shown_parameters
 
 NOTEBOOKS = ("structure", "trend", "performance")
+#: Notebooks for final accounts (决算) only: run by default, and skipped for other documents.
+FINAL_NOTEBOOKS = ("execution",)
 #: What the bundled notebooks import: a prestarted kernel runs it while it waits for work.
 WARM_UP = "import budgetkit.present.charts, budgetkit.present.show, budgetkit.analysis, pandas"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -533,8 +535,9 @@ def run_reports(
     reuse_kernel: bool = True,
     language: str = "zh",
 ) -> ReportResult:
-    """Run `notebooks` (names or .ipynb paths; default structure, trend, performance) on each
-    document in `paths`, writing reports under `out` with `jobs` parallel processes.
+    """Run `notebooks` (names or .ipynb paths; default structure, trend, performance, and
+    execution on final accounts) on each document in `paths`, writing reports under `out`
+    with `jobs` parallel processes.
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
     total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
@@ -558,7 +561,7 @@ def run_reports(
     missing = [str(p) for p in docs if not p.is_file()]
     if missing:
         raise BudgetkitError(f"no such document: {', '.join(missing)}")
-    nb_paths = [resolve_notebook(n) for n in (notebooks or NOTEBOOKS)]
+    nb_paths = [resolve_notebook(n) for n in (notebooks or (*NOTEBOOKS, *FINAL_NOTEBOOKS))]
     library = library_fingerprint()
     docs, tables_of, notes = split_publications(docs, out, library, jobs)
     stems = _stems(docs)
@@ -621,6 +624,8 @@ def run_reports(
         todo: list[dict[str, Any]] = []
         for (doc, stem, nb, params, key), done in zip(plans, current, strict=True):
             info, name = info_of[stem], nb.stem
+            if name in FINAL_NOTEBOOKS and info.kind != "final":
+                continue  # budget vs actual (execution): final accounts only
             if info.error:
                 error = f"document cannot be read: {info.error}"
                 outcomes.append(
