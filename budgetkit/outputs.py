@@ -106,7 +106,7 @@ def sweep_stale(folder: str | Path, depth: int = 1) -> list[Path]:
     writer's files are left alone. Returns what was removed."""
     import shutil
 
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:
