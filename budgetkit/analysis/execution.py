@@ -156,7 +156,7 @@ def _items(doc, table: str, side: str | None = None) -> dict[str, Row] | None:
     if t is not None:
         by_item["total"] = [t]
     for r in own:
-        by_item.setdefault(r.item, []).append(r)
+        by_item.setdefault(r.item or "", []).append(r)
     return {item: _merged(rs) for item, rs in by_item.items()}
 
 
@@ -246,7 +246,8 @@ def _versus(table: str, b: dict[str, Row] | None, f: dict[str, Row] | None, item
 def _printed(table: str, f: dict[str, Row] | None, items: bool) -> pd.DataFrame:
     """Rows of a final-accounts table that prints a 预算数 column: that figure vs 决算数."""
     rows = []
-    for key in _order(f or {}, items):
+    f = f or {}
+    for key in _order(f, items):
         r = f[key]
         basis = next(
             (b for b in config()["final"]["budget_figures"] if f"{b}.total" in r.values), None

@@ -23,6 +23,7 @@ from ..extract.meta import clean_department
 from ..extract.prose import Paragraph, norm, paragraphs
 from ..layout import titles
 from ..model import Finding, Parsed
+from ..reader.lines import Line
 
 QUOTE_CHARS = 40  # characters of context a finding quotes
 MIN_LISTED = 3  # a table of contents lists at least this many tables to be checked
@@ -269,9 +270,9 @@ _SENTENCE = re.compile("[。，；;,]")
 _LEADER = re.compile(r"(?:[.．·…⋯_—\-。]{2,}.*|\s*\d{1,3})$")  # leader dots, page number
 
 
-def _listed(tx: _Text) -> dict[str, tuple[bool, object]]:
+def _listed(tx: _Text) -> dict[str, tuple[bool, Line | None]]:
     """Money tables a table of contents lists: id → (declared empty there, line)."""
-    out: dict[str, tuple[bool, object]] = {}
+    out: dict[str, tuple[bool, Line | None]] = {}
 
     def add(text: str, empty: bool, line) -> None:
         t = titles.recognise(_LEADER.sub("", norm(text)).lstrip("-"), tx.tpl)
@@ -345,7 +346,7 @@ def _empty_stated(tx: _Text) -> Iterator[Finding]:
 
     if tx.parsed.meta.format == "dump":
         return  # a text dump's tables lost their columns: they read as empty
-    has = {}
+    has: dict[str | None, bool] = {}
     for a in tx.parsed.amounts:
         has[a.table] = has.get(a.table, False) or a.value != 0
     empty = {

@@ -31,7 +31,7 @@ from ..catalog.classification import economic, function_aliases, function_classe
 from ..catalog.templates import Template, template
 from ..model import Fact, Statement
 from ..reader.lines import Line
-from .prose import _BRACKETS, _CN, _LEVEL1, _LEVEL2, Paragraph, norm, part_paragraphs
+from .prose import _BRACKETS, _CN, _LEVEL1, _LEVEL2, Paragraph, Prose, norm, part_paragraphs
 
 # --------------------------------------------------------------------------------------------
 # Vocabularies: template data (standard/narrative.toml)
@@ -484,7 +484,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 
 def extract(
-    lines: list[Line],
+    lines: Prose | list[Line],
     names: Mapping[str, str] | None = None,
     tpl: Template | None = None,
     kind: str = "budget",

@@ -15,4 +15,4 @@ import sys as _sys
 # checker that no Vega-Lite or notebook schema uses (python-jsonschema/jsonschema#1428).
 # Blocking it before jsonschema loads makes that checker unavailable and nothing else.
 if "jsonschema._format" not in _sys.modules:
-    _sys.modules.setdefault("rfc3987_syntax", None)
+    _sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None blocks the import

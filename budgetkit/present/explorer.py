@@ -203,6 +203,10 @@ class Explorer:
         crumbs = trail(self.doc, self.parent, self.table)
         self.parent = crumbs[-2][0] if len(crumbs) > 1 else None
 
+    def _go_up(self) -> None:
+        self.up()
+        self.refresh()
+
     def crumbs(self) -> list[tuple[str | None, str]]:
         """The breadcrumb as (code, name) pairs, starting at (None, 全部类)."""
         return [(None, TOP), *trail(self.doc, self.parent, self.table)]
@@ -334,7 +338,7 @@ class Explorer:
             self._quiet = False
 
         up = w.Button(description="↑ 上一级", disabled=self.parent is None)
-        up.on_click(lambda _: (self.up(), self.refresh()))
+        up.on_click(lambda _: self._go_up())
         parts: list[Any] = [up]
         trail_ = self.crumbs() if error is None else [(None, TOP)]
         for i, (code, name) in enumerate(trail_):

@@ -47,12 +47,13 @@ def identity(doc, table: str = "expenditure") -> dict:
     """The 合计 row of `table`: total, basic, project, and whether total = basic + project."""
     row = total_row(doc, table) or {}
     total, basic, project = row.get("total"), row.get("basic"), row.get("project")
-    holds = None if None in (total, basic, project) else total == basic + project
+    both = None if basic is None or project is None else basic + project
+    holds = None if total is None or both is None else total == both
     return {
         "total": total,
         "basic": basic,
         "project": project,
-        "sum": None if None in (basic, project) else basic + project,
+        "sum": both,
         "holds": holds,
         "line": row.get("line"),
         "page": row.get("page"),
@@ -152,7 +153,7 @@ def tamper(doc, folder: str | Path, by: Decimal = Decimal(10)) -> dict | None:
         return None
     if not 0 < lineno <= len(lines) or lines[lineno - 1].count(printed) != 1:
         return None
-    places = max(-value.as_tuple().exponent, 0)
+    places = max(-int(value.as_tuple().exponent), 0)
     new = format((value + by).quantize(Decimal(1).scaleb(-places)), ",f" if "," in printed else "f")
     lines[lineno - 1] = lines[lineno - 1].replace(printed, new)
     out = Path(folder) / "broken.txt"

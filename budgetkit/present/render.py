@@ -59,12 +59,12 @@ def vega_bundle() -> str:
     import vl_convert as vlc
 
     version = vegalite_version()
-    path = _cache_dir() / f"vega-bundle-{vlc.__version__}-vl{version}.js"
+    path = _cache_dir() / f"vega-bundle-{vlc.__version__}-vl{version}.js"  # type: ignore[attr-defined]
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
         pass
-    text = vlc.javascript_bundle(vl_version=version)
+    text = vlc.javascript_bundle(vl_version=version)  # type: ignore[call-arg]  # snippet is optional
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -71,7 +71,7 @@ def column_places(values, kind: str) -> int | None:
     nums = [Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
     nums = [v for v in nums if isinstance(v, Decimal) and v.is_finite()]
     if kind == "pct":
-        return max((max(-v.as_tuple().exponent, 0) for v in nums), default=0)
+        return max((max(-int(v.as_tuple().exponent), 0) for v in nums), default=0)
     return max((_places(v) for v in nums), default=2)
 
 
@@ -352,7 +352,7 @@ def figure_label(key: str, zh: str) -> str:
 
 def yes_no(value: bool | None) -> str:
     """是 / 否, or 无法比较 when there was nothing to compare."""
-    return {True: "是", False: "否"}.get(value, "无法比较")
+    return "无法比较" if value is None else ("是" if value else "否")
 
 
 def answer(question: str, answer_html: str):

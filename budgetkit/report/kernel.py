@@ -98,7 +98,7 @@ def sweep_connection_files() -> list[Path]:
 
     from ..outputs import alive
 
-    removed = []
+    removed: list[Path] = []
     try:
         files = list(Path(jupyter_runtime_dir()).iterdir())
     except OSError:

@@ -686,7 +686,7 @@ def split_publications(
     read from them (cached in `OUT/.pairing/`), a pair standing where its narrative is."""
     from .. import pairing
 
-    found = pairing.group_files(docs, out / ".pairing", library, jobs)
+    found = pairing.group_files([str(p) for p in docs], out / ".pairing", library, jobs)
     by_path = {str(p): p for p in docs}
     kept = [by_path[g[0]] for g in found.groups]
     tables_of = {by_path[n]: by_path[t] for n, t in found.pairs}
@@ -755,7 +755,8 @@ def _where(page: Any, line: Any) -> str:
 def earlier_runs(out: Path, stems: set[str]) -> tuple[list[DocumentInfo], list[ReportOutcome]]:
     """The documents and reports earlier runs wrote into `out` that this run did not touch:
     the index lists every document in the folder, not only the last batch's."""
-    infos, outcomes = [], []
+    infos: list[DocumentInfo] = []
+    outcomes: list[ReportOutcome] = []
     try:
         folders = sorted(p for p in out.iterdir() if p.is_dir() and p.name not in stems)
     except OSError:
@@ -799,7 +800,7 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
         by_doc.setdefault(o.document, []).append(o)
 
     def href(o: ReportOutcome) -> str:
-        return Path(o.html).relative_to(out).as_posix()
+        return Path(o.html or "").relative_to(out).as_posix()
 
     def link(o: ReportOutcome) -> str:
         if o.failed:
