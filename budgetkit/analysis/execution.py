@@ -1,6 +1,9 @@
 """Budget vs actual (预算执行): what a department budgeted against what its final accounts
 (决算) say it spent, row by row, with the reasons the narrative gives for large gaps.
 
+Size: one view per comparison (functions, sources, 三公, stated pairs, gaps) built on one
+row-matching core; the views share it, so they stay together.
+
     ex = budgetkit.compare(budget_doc, final_doc)   a 部门预算 and the 部门决算 of its year
     ex = execution.printed(final_doc)              final accounts alone: their own 预算数
     ex.functions       支出 by function 类/款/项, and the total (every source of funds)

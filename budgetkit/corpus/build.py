@@ -1,5 +1,8 @@
 """`budgetkit corpus build PATH... --out DIR`: many documents → one dataset, atomically.
 
+Size: the build's one transaction (plan, read in parallel, write a generation, switch the
+link) kept in one place so its atomicity can be read top to bottom.
+
     DIR/current -> generations/<id>      the dataset readers see (a symlink, switched atomically)
     DIR/tables -> current/tables         <table>/year-<Y>.parquet, one fixed type per column
     DIR/corpus.duckdb -> current/…       DuckDB views over the tables

@@ -1,5 +1,7 @@
 """Chart builders for budget tables: readable without the code, labelled in Chinese.
 
+Size: one builder per chart kind, each short; the notebooks import them together.
+
 Each builder takes a plain DataFrame (amounts may be `Decimal`; they become floats here, for
 drawing only) and returns an Altair chart with a title, axis titles, units and tooltips.
 Vega-Lite has no treemap, so hierarchies (function 类/款/项) are drawn as an icicle or a

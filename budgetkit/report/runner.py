@@ -1,5 +1,8 @@
 """Batch reports: run each notebook on each document, write HTML + .ipynb, and an index.
 
+Size: over its 400 lines because it also renders the index and findings pages and handles
+signals and leftovers; those pages are the next thing to move out (report/index.py).
+
     result = run_reports(["data/seed/000_d8581a66e967af08.txt"], "reports", jobs=2)
     result.exit_code   # 0 when every report ran, 1 when any failed
 
