@@ -287,7 +287,14 @@ def resolve_code(subject: str, names: Mapping[str, str] | None = None) -> str | 
         if not name:
             return None
         pool = classes if depth == 3 else table
-        hits = [c for c, n in pool.items() if len(c) == depth and c.startswith(code) and n == name]
+        bare = name.removesuffix("支出")  # 一般公共服务（类） names 一般公共服务支出
+        hits = [
+            c
+            for c, n in pool.items()
+            if len(c) == depth
+            and c.startswith(code)
+            and (n == name or n.removesuffix("支出") == bare)
+        ]
         if len(hits) != 1:
             return None
         code = hits[0]

@@ -106,6 +106,16 @@ def _wraps(text: str, following: str) -> bool:
     return bool(end) and not _HAS_FIGURE.search(rest) and bool(_LEVEL_END.search(text + rest))
 
 
+_SUBJECT_ONLY = re.compile(r"（[类款项]）。$")
+
+
+def _subject_only(texts: list[str]) -> bool:
+    """A paragraph so far only a classification subject (2.一般公共服务（类）…（项）。): its
+    figures follow on the next line (年初预算为 590.53 万元…), in the same paragraph."""
+    text = "".join(texts)
+    return bool(_SUBJECT_ONLY.search(text)) and not _HAS_FIGURE.search(text)
+
+
 _BARE_PART = re.compile(r"^第[一二三四五六七八九十]+部分$")
 
 
@@ -198,7 +208,7 @@ def paragraphs(lines: Iterable[Line], part: str = "") -> list[Paragraph]:
             or cur.heading
             or head
             or _MARKER.match(text)
-            or pieces[-1][-1].endswith(_END)
+            or (pieces[-1][-1].endswith(_END) and not _subject_only(pieces[-1]))
         ):
             cur = Paragraph("", heading=head, part=part)
             out.append(cur)
