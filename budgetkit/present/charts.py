@@ -32,7 +32,23 @@ def _float(values: pd.Series) -> pd.Series:
     return values.map(lambda v: float(v) if isinstance(v, (Decimal, int, float)) else float("nan"))
 
 
-def style(chart: Any, width: int = 560) -> Any:
+WIDTH = 560  # px: every chart's width (style)
+LABEL_PX = 11  # px: the font size of labels drawn inside shapes
+
+
+def fit(label: str, px: float, size: int = LABEL_PX) -> str:
+    """`label` cut (…) to what fits in `px` pixels, "" when not even two characters do: a
+    label never runs over its neighbour's (a CJK character is `size` wide, others half)."""
+    room = px - size  # a margin of half a character each side
+    width = 0.0
+    for i, ch in enumerate(label):
+        width += size if ord(ch) > 0x2E80 else size * 0.6
+        if width > room:
+            return "" if i < 2 else label[: i - 1] + "…"
+    return label
+
+
+def style(chart: Any, width: int = WIDTH) -> Any:
     """Common look: CJK fonts everywhere, a readable width."""
     return chart.properties(width=width).configure(font=CJK_FONTS).configure_view(stroke=None)
 
@@ -135,6 +151,10 @@ def icicle(
     Click a 类 to highlight its 款 and 项; hover for the amount and share.
     """
     data = hierarchy_layout(df, **cols)
+    data["标签"] = [
+        fit(n, (e - s) * WIDTH)
+        for n, s, e in zip(data["名称"], data["start"], data["end"], strict=True)
+    ]
     pick = alt.selection_point(fields=["类"], on="click", clear="dblclick")
     base = alt.Chart(data, title=title).encode(
         x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
@@ -156,9 +176,9 @@ def icicle(
         .add_params(pick)
     )
     labels = (
-        base.transform_filter("datum.end - datum.start > 0.08")
-        .mark_text(fontSize=11, color="white", limit=120)
-        .encode(x=alt.X("mid:Q"), text="名称:N")
+        base.transform_filter("datum['标签'] != ''")
+        .mark_text(fontSize=LABEL_PX, color="white")
+        .encode(x=alt.X("mid:Q"), text="标签:N")
         .transform_calculate(mid="(datum.start + datum.end) / 2")
     )
     return style(alt.layer(rects, labels).properties(height=150))
