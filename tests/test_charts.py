@@ -33,3 +33,20 @@ def test_icicle_labels_fit_their_rectangles_on_real_documents():
             assert drawn <= px, (path, name, label, px)
         # a narrow 项 (the seed's 2010350 事业运行 is 34% of its 款 but not of the whole) is cut
         assert any(label != name for name, label, _ in rows), path
+
+
+def test_waterfall_names_and_amounts_stay_inside_their_steps():
+    from budgetkit.analysis import trend
+
+    steps = trend.bridge(budgetkit.read(SEED), by="income")  # the seed's income by source
+    assert len(steps) >= 2
+    chart = charts.waterfall(steps, start=("上年（推算）", steps.attrs["start"]))
+    spec = chart.to_dict()
+    band = charts.WIDTH / (len(steps) + 2)
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["labelLimit"] == int(band) - 4
+    amounts = [f"{v:,.2f}" for v in chart.data["变动"]]
+    fits = max(map(len, amounts)) * charts.LABEL_PX * 0.6 <= band - 4
+    assert len(spec["layer"]) == (2 if fits else 1)
+    # twenty steps leave no room for amounts above the bars: the tooltip carries them
+    many = steps.iloc[[0] * 20].reset_index(drop=True)
+    assert len(charts.waterfall(many, start=("上年", 0)).to_dict()["layer"]) == 1

@@ -246,8 +246,11 @@ def waterfall(
     rows.append({"项目": end_label, "起": 0.0, "止": level, "类型": "合计", "变动": level})
     data = pd.DataFrame(rows)
     order = list(data["项目"])
+    band = WIDTH / len(data)  # px per step: names and amounts are kept inside it
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("项目:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+        x=alt.X(
+            "项目:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=int(band) - 4)
+        )
     )
     bars = base.mark_bar(size=36).encode(
         y=alt.Y("起:Q", title=f"金额（{unit}）"),
@@ -258,11 +261,13 @@ def waterfall(
         tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("变动:Q", format="+,.2f", title=unit)],
     )
     text = (
-        base.mark_text(dy=-6, fontSize=11)
+        base.mark_text(dy=-6, fontSize=LABEL_PX)
         .encode(y=alt.Y("top:Q"), text=alt.Text("变动:Q", format=",.2f"))
         .transform_calculate(top="max(datum['起'], datum['止'])")
     )
-    return style(alt.layer(bars, text).properties(height=300))
+    longest = max(len(f"{v:,.2f}") for v in data["变动"]) * LABEL_PX * 0.6
+    layers = (bars, text) if longest <= band - 4 else (bars,)  # else the tooltip tells
+    return style(alt.layer(*layers).properties(height=300))
 
 
 def stacked_shares(
