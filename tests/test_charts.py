@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import budgetkit
 from budgetkit.analysis import structure
 from budgetkit.present import charts
@@ -50,3 +52,11 @@ def test_waterfall_names_and_amounts_stay_inside_their_steps():
     # twenty steps leave no room for amounts above the bars: the tooltip carries them
     many = steps.iloc[[0] * 20].reset_index(drop=True)
     assert len(charts.waterfall(many, start=("上年", 0)).to_dict()["layer"]) == 1
+
+
+def test_icicle_of_a_document_without_function_rows_draws_nothing_and_does_not_fail():
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    doc = budgetkit.read(corpus / "beijing" / "2026年北京市信访办公室部门预算.pdf")  # narrative
+    assert doc.meta.publication == "narrative"
+    chart = charts.icicle(structure.by_function(doc))
+    assert len(chart.data) == 0

@@ -151,9 +151,11 @@ def icicle(
     Click a 类 to highlight its 款 and 项; hover for the amount and share.
     """
     data = hierarchy_layout(df, **cols)
-    data["标签"] = [
+    data["标签"] = [  # no rows (a narrative-only document): no labels either
         fit(n, (e - s) * WIDTH)
-        for n, s, e in zip(data["名称"], data["start"], data["end"], strict=True)
+        for n, s, e in zip(
+            data.get("名称", ()), data.get("start", ()), data.get("end", ()), strict=True
+        )
     ]
     pick = alt.selection_point(fields=["类"], on="click", clear="dblclick")
     base = alt.Chart(data, title=title).encode(
