@@ -67,6 +67,7 @@ class Vocab:
     economic_fund: re.Pattern[str]  # words naming the fund an economic 款 is spent from
     economic_scopes: frozenset[str]  # sections about that fund
     narrow: dict[str, tuple[str, ...]]  # topic → its 其中 parts that are its own ((): all)
+    parts: dict[str, tuple[tuple[re.Pattern[str], str], ...]]  # topic → its 其中 parts' topics
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,9 @@ def vocab(tpl: Template | None = None) -> Vocab:
         economic_fund=re.compile(n["economic"]["fund"]),
         economic_scopes=frozenset(n["economic"]["scopes"]),
         narrow={p: tuple(n["narrow"][p]) for p in n["narrow"]},
+        parts={
+            p: tuple((re.compile(pat), t) for pat, t in rules) for p, rules in n["parts"].items()
+        },
         final=FinalVocab(
             figures=tuple((re.compile(f"(?:{p})$"), f) for p, f in n["final"]["figures"]),
             figure_subjects=tuple((re.compile(p), f) for p, f in n["final"]["figure_subjects"]),
@@ -530,6 +534,10 @@ def extract(
                 own = narrow is not None and (not narrow or (topic or "").endswith(narrow))
                 if own or _CLASS_CODE.search(d.parent.subject):
                     topic, code = None, None
+                for pat, part in v.parts.get(above or "", ()):  # 财政拨款收入…其中：本年收入
+                    if pat.search(d.subject):
+                        topic, code = part, None
+                        break
             topics[id(d)] = topic
             where = " / ".join(h for h in (part_head if weak else None, section) if h)
             st = Statement(
