@@ -10,7 +10,7 @@ the last printed digit) give it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
@@ -153,15 +153,8 @@ class Figures:
 
     def _classes(self, lk: Ref) -> Decimal | None:
         """The sum of several codes' rows (人员经费 = 301 + 303); None unless one is printed."""
-        total, seen = Decimal(0), False
-        for c in lk.row[5:].split("+"):
-            row = row_of(self.rows, replace(lk, row=f"code:{c}"))
-            found = value_of(row, lk.measure) if row is not None else None
-            if row is not None and not row.readable(lk.measure):
-                return None
-            if found is not None:
-                total, seen = total + found[0], True
-        return total if seen else None
+        codes = lk.row[5:].split("+")
+        return _sum(lk.measure, (row_of(self.rows, replace(lk, row=f"code:{c}")) for c in codes))
 
     def _sum_of(self, lk: Ref, code: str | None) -> Decimal | None:
         """A figure summed over tables that each print part of it; None unless every table is
@@ -169,15 +162,23 @@ class Figures:
         parts = lk.table.split("+")
         if not all(t in self.rows for t in parts):
             return None
-        total, seen = Decimal(0), False
-        for t in parts:
-            row = self._row(replace(lk, table=t), code if lk.row == "code" else None)
-            found = value_of(row, lk.measure) if row is not None else None
-            if row is not None and not row.readable(lk.measure):
-                return None
-            if found is not None:
-                total, seen = total + found[0], True
-        return total if seen else None
+        own = code if lk.row == "code" else None
+        return _sum(lk.measure, (self._row(replace(lk, table=t), own) for t in parts))
+
+
+def _sum(measure: str, rows: Iterable[Row | None]) -> Decimal | None:
+    """The sum of `measure` over the rows that print it; None when none does, or when one
+    prints it as something that is not a number."""
+    total, seen = Decimal(0), False
+    for row in rows:
+        if row is None:
+            continue
+        if not row.readable(measure):
+            return None
+        found = value_of(row, measure)
+        if found is not None:
+            total, seen = total + found[0], True
+    return total if seen else None
 
 
 FLOWS = frozenset({"opening", "current", "closing", "distribution"})
