@@ -1,44 +1,17 @@
 """What the comparison notebook shows: ranked bars, a peer position table, a panel across
 years, each with the rows behind it offered as a CSV download.
 
-`csv_download(df, name)` is a small local helper (a `data:` link, so it works in the exported
-HTML without a server); the reports helper is adding a shared one to `budgetkit.present` —
-this one is to be replaced by it when it lands.
+`csv_download` is `present.download`'s (re-exported: the notebook calls it from here).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import re
-from decimal import Decimal
-from typing import Any
-
 import pandas as pd
 
 from . import charts
+from .download import csv_download
 
-_NAME = re.compile(r"[^\w.-]+")
-
-
-def _csv_cell(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return format(v, "f")
-    return v
-
-
-def csv_download(df: pd.DataFrame, name: str, label: str = "下载数据（CSV）"):
-    """A link that saves `df` as UTF-8 CSV (with BOM, so Excel reads Chinese), exact amounts."""
-    from IPython.display import HTML
-
-    safe = _NAME.sub("_", name).strip("._") or "data"
-    data = df.map(_csv_cell) if hasattr(df, "map") else df
-    payload = ("\ufeff" + data.to_csv(index=False, lineterminator="\n")).encode("utf-8")
-    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(payload).decode("ascii")
-    return HTML(
-        f'<p class="bk-download"><a download="{html.escape(safe)}.csv" href="{href}">'
-        f"{html.escape(label)}</a> · {len(df)} 行</p>"
-    )
+__all__ = ["chart_with_rows", "csv_download", "panel_lines", "ranking_bars", "rounded"]
 
 
 def rounded(df: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
