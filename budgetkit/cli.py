@@ -10,6 +10,7 @@ Size: one small function and one argparse parser per subcommand; each calls the 
     budgetkit corpus build PATH... --out DIR       every document as one dataset (Parquet + DuckDB)
     budgetkit corpus query DIR "SQL"               SQL over a corpus
     budgetkit report PATH... --out DIR      notebook reports (HTML) and an index
+    budgetkit report --corpus DIR [--out OUT]      the same for a corpus, plus comparisons
 
 Exit status: 0 ok, 1 an error finding (check), 2 a file that cannot be read or written; with
 several documents, the worst of them (each bad file is reported and the others still run).
@@ -228,11 +229,14 @@ def cmd_parse(args) -> int:
 def cmd_report(args) -> int:
     from .report import print_progress, run_reports
 
-    notebooks = [n.strip() for n in args.notebooks.split(",") if n.strip()]
+    notebooks = [n.strip() for n in (args.notebooks or "").split(",") if n.strip()] or None
+    if bool(args.paths) == bool(args.corpus):
+        print("budgetkit report: give documents (PATH...) or --corpus DIR", file=sys.stderr)
+        return EXIT_UNREADABLE
     paths = [p for p in args.paths if os.path.isfile(p)]
     for p in sorted(set(args.paths) - set(paths)):  # the rest of the batch still runs
         print(f"budgetkit: {p}: no such file", file=sys.stderr)
-    if not paths:
+    if args.paths and not paths:
         return EXIT_UNREADABLE
     result = run_reports(
         paths,
@@ -243,6 +247,8 @@ def cmd_report(args) -> int:
         progress=print_progress,
         reuse_kernel=not args.fresh_kernels,
         language=args.language,
+        corpus=args.corpus,
+        address=args.scheduler,
     )
     for line in result.notes:  # split publications read as one document
         print(shown(line), file=sys.stderr)
@@ -387,9 +393,12 @@ The file is written atomically; documents that cannot be read are reported and l
     "parse": """Write each document's canonical tables, amounts, statements, targets and
 findings as CSV and Parquet, with a datapackage.json describing them; `budgetkit.load`
 reads them back.""",
-    "report": """Run the analysis notebooks (structure, trend, performance) with papermill
-for each document and write offline HTML reports, the executed notebooks and an
-index.html. One failing document or notebook never stops the others.""",
+    "report": """Run the analysis notebooks (structure, trend, performance, and execution
+for final accounts) with papermill for each document and write offline HTML reports, the
+executed notebooks and an index.html. With --corpus DIR, the documents are those of a corpus
+dataset: the index comes from the dataset, trend finds other years through the department
+key, and compare runs once per region and year. One failing document or notebook never
+stops the others.""",
     "inspect": """The coverage self-check of a document: which template was chosen and why,
 every table and column recognised, how many printed amounts were read and how many an
 identity that holds confirms.""",
@@ -500,10 +509,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     w.set_defaults(func=cmd_parse)
     r = _sub(sub, "report", "run the analysis notebooks and write HTML reports + index")
-    r.add_argument("paths", nargs="+", metavar="PATH")
-    r.add_argument("--out", required=True, metavar="DIR")
-    r.add_argument("--notebooks", default="structure,trend,performance,execution")
-    r.add_argument("--jobs", type=int, default=1)
+    r.add_argument("paths", nargs="*", metavar="PATH")
+    r.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="report on every document of a corpus (`corpus build`), plus one comparison per "
+        "region and year",
+    )
+    r.add_argument("--out", default="reports", metavar="DIR", help="default: reports")
+    r.add_argument(
+        "--notebooks",
+        default=None,
+        help="comma-separated (default: structure,trend,performance,execution, and compare "
+        "with --corpus)",
+    )
+    r.add_argument("--jobs", type=_jobs, default=1, metavar="N")
+    r.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run the reports on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
+    )
     r.add_argument("--force", action="store_true", help="redo reports that are up to date")
     r.add_argument(
         "--language",

@@ -74,6 +74,7 @@ SLOW_MODULES = {
     "test_corpus_golden",
     "test_corpus_build",
     "test_explorer_lab",
+    "test_report_corpus",
     "test_execution_notebook",
 }
 

@@ -60,3 +60,45 @@ def test_icicle_of_a_document_without_function_rows_draws_nothing_and_does_not_f
     assert doc.meta.publication == "narrative"
     chart = charts.icicle(structure.by_function(doc))
     assert len(chart.data) == 0
+
+
+def _notebook_charts(name: str, monkeypatch) -> list:
+    """Every chart the library builds while the notebook's code runs (in this process, on its
+    default parameters: the seed, or the 国家信访局 final accounts for execution)."""
+    import json
+
+    import IPython.display
+
+    seen: list = []
+    original = charts.built
+
+    def record(chart):
+        seen.append(chart)
+        return original(chart)
+
+    monkeypatch.setattr(charts, "built", record)
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: None)
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    nb = json.loads((root / f"{name}.ipynb").read_text(encoding="utf-8"))
+    monkeypatch.chdir(root)
+    namespace: dict = {"display": lambda *a, **k: None}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), namespace)  # noqa: S102 - our own notebooks
+    return seen
+
+
+def test_every_chart_the_notebooks_build_is_a_valid_vega_lite_spec(monkeypatch):
+    """Library charts are displayed without Altair's schema validation (`charts.built`), so
+    this test is where they are validated: every chart of the four document notebooks."""
+    import jsonschema
+
+    for name in ("structure", "trend", "performance", "execution"):
+        built = _notebook_charts(name, monkeypatch)
+        assert built, name
+        for chart in built:
+            spec = chart.to_dict()  # the library's path: not validated
+            try:
+                chart.to_dict(validate=True)
+            except jsonschema.ValidationError as e:  # pragma: no cover - the failure shown
+                raise AssertionError(f"{name}: {spec.get('title')}: {e.message}") from None

@@ -1,8 +1,7 @@
 """Trend: a department's budget over years, and last year's budget from one document.
 
-Size: series across years, the prior-year columns of one document and the files of a
-department; the last job moves to the corpus's department keys (issue 11) when trend reads
-only from a corpus.
+Size: series across years, the prior-year columns of one document and the documents of a
+department (in a folder, or through the department key of a corpus dataset).
 
 Several documents (years) of one department:
 
@@ -117,6 +116,35 @@ def find_documents(
         if y not in best or len(d.parsed.amounts) > len(best[y].parsed.amounts):
             best[y] = d
     return [best[y] for y in sorted(best)]
+
+
+def corpus_documents(corpus: str | Path, doc, kind: str = "budget") -> list:
+    """The documents of `doc`'s department in a corpus dataset (`budgetkit corpus build`),
+    one per year, `doc` standing for its own year: found through the department key
+    (name variants and the corpus's aliases, docs/departments.md) and the same scope, each
+    other year's files read once. No folder is scanned, so a report costs the same in a
+    corpus of 10 documents or of 10,000."""
+    import budgetkit
+    import budgetkit.corpus
+    from budgetkit.corpus.departments import aliases
+
+    key = aliases(Path(corpus)).key(doc.meta.department or "")
+    docs = {doc.meta.year: doc} if doc.meta.year is not None else {}
+    if not key:
+        return list(docs.values())
+    with budgetkit.corpus.open(corpus) as c:
+        rows = [
+            r
+            for r in c.department_documents(key, kind)
+            if r["scope"] == doc.meta.scope and r["year"] not in docs and r["year"] is not None
+        ]
+        files = {r["year"]: c.paths(r["sources"]) for r in rows}  # one per year (sorted)
+    for year, paths in files.items():
+        try:
+            docs[year] = budgetkit.read(*paths)
+        except Exception:  # moved or unreadable since the build: not part of the series
+            continue
+    return [docs[y] for y in sorted(docs)]
 
 
 def series(docs: Sequence) -> pd.DataFrame:
@@ -531,12 +559,15 @@ def select(
     `corpus`, and the one of `year` (default: the latest) as `doc`.
     """
     import budgetkit
+    from budgetkit.corpus.dataset import is_corpus
 
     if document:
         doc = budgetkit.read(document)  # a file, or [narrative, tables] of a split publication
         first = document[0] if isinstance(document, list | tuple) else document
         folder = corpus or Path(first).parent
         dept = department or doc.meta.department
+        if corpus and is_corpus(corpus):
+            return doc, corpus_documents(corpus, doc)
         docs = find_documents(folder, dept, scope=doc.meta.scope, include=[doc]) if dept else [doc]
         if doc.meta.year not in [d.meta.year for d in docs]:
             docs = sorted([*docs, doc], key=lambda d: d.meta.year or 0)

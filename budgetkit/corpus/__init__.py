@@ -13,7 +13,7 @@ scheduler (local pool or Dask), tables (columns from data/fields.toml).
 
 from __future__ import annotations
 
-__all__ = ["build", "open", "Corpus", "TABLES"]
+__all__ = ["build", "open", "is_corpus", "Corpus", "TABLES"]
 
 from .tables import TABLES
 
@@ -34,6 +34,13 @@ def open(path):  # noqa: A001
     from .dataset import open as _open
 
     return _open(path)
+
+
+def is_corpus(path):
+    """Whether `path` is a corpus folder (built by `corpus build`), not a folder of documents."""
+    from .dataset import is_corpus as _is_corpus
+
+    return _is_corpus(path)
 
 
 def __getattr__(name):

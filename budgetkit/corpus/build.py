@@ -345,6 +345,7 @@ def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
     manifest = {
         "budgetkit": __version__,
         "generation": gen,
+        "root": Path.cwd().as_posix(),  # where relative `sources` are (`Corpus.paths`)
         "documents": result.documents,
         "failures": len(result.failed),
         "tables": files,

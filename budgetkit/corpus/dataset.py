@@ -37,6 +37,39 @@ class Corpus:
     def __repr__(self) -> str:
         return f"<Corpus {self.path} ({self.generation.name})>"
 
+    @property
+    def manifest(self) -> dict:
+        """The generation's manifest (budgetkit version, counts, files, build folder)."""
+        import json
+
+        try:
+            return json.loads((self.generation / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def paths(self, sources: str) -> list[Path]:
+        """A document's files from its `sources` value (`a.pdf | b.pdf`): absolute, relative
+        paths taken from the folder the corpus was built in (else the working folder)."""
+        root = Path(self.manifest.get("root") or ".")
+        out = []
+        for s in sources.split(" | "):
+            p = Path(s)
+            if not p.is_absolute():
+                p = root / p if (root / p).exists() or not p.exists() else p.absolute()
+            out.append(p)
+        return out
+
+    def department_documents(self, key: str, kind: str | None = "budget") -> list[dict]:
+        """The documents (rows of `documents`, as dicts) of the department `key`, by year;
+        `kind` ("budget"/"final"/None for both) narrows them."""
+        rows = self.connection.execute(
+            "SELECT * FROM documents WHERE department_key = ? AND (? IS NULL OR kind = ?) "
+            "ORDER BY year, scope, document",
+            [key, kind, kind],
+        ).fetchall()
+        names = [d[0] for d in self.connection.description]
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
     def files(self, table: str) -> list[Path]:
         if table not in tables.TABLES:
             raise BudgetkitError(f"{table!r}: no such corpus table ({', '.join(tables.TABLES)})")
@@ -86,6 +119,12 @@ class Corpus:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def is_corpus(path: str | Path) -> bool:
+    """Whether `path` is a corpus folder (built by `budgetkit corpus build`), not documents."""
+    p = Path(path)
+    return (p / "current").is_symlink() and (p / "current" / "manifest.json").is_file()
 
 
 def open(path: str | Path) -> Corpus:  # noqa: A001 - budgetkit.corpus.open, like io.open

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog.rules import SEVERITIES
 from ..present.export import shown_parameters
+from .corpus import COMPARE
 
 if TYPE_CHECKING:
     from .runner import DocumentInfo, ReportOutcome
@@ -127,6 +128,14 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
             f"<td class='nw'>{esc(_kind_zh(info))}</td><td class='n'>{total}</td>"
             f"{counts}<td>{reports}</td><td class='muted'>{esc(files)}</td></tr>"
         )
+    compared = [o for o in outcomes if o.notebook == COMPARE]
+    compare_block = (
+        "<h2>部门比较 · Comparisons</h2><p>同一地区、同一年度的部门放在一起比较（数据来自语料库）。</p><ul>"
+        + "".join(f"<li>{esc(o.document)}：{link(o)}</li>" for o in compared)
+        + "</ul>"
+        if compared
+        else ""
+    )
     failures = [o for o in outcomes if o.failed]
     fail_rows = "".join(
         f"<tr><td>{esc(Path(o.document).name)}</td><td>{esc(o.notebook)}</td>"
@@ -141,15 +150,17 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
         else ""
     )
     n_ok = sum(not o.failed for o in outcomes)
+    n_docs = len(infos)
     return f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><title>budgetkit 报告索引</title>
 <style>{_INDEX_CSS}</style></head><body>
 <h1>部门预算报告 · Reports</h1>
-<p>{len(infos)} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数（点击数字查看）：
+<p>{n_docs} 份文件，{n_ok} 份报告成功，{len(failures)} 份失败。检查发现（findings）按严重程度计数（点击数字查看）：
 <span class="error">error</span> / <span class="warning">warning</span> / <span class="info">info</span>。</p>
 <table><tr><th>部门</th><th>年度</th><th>类型</th><th>支出合计（万元）</th><th>error</th><th>warning</th><th>info</th><th>报告</th><th>文件</th></tr>
 {"".join(rows)}
 </table>
+{compare_block}
 {fail_block}
 </body></html>
 """

@@ -151,7 +151,9 @@ async def _stop(kernel: _Kernel) -> None:
         await kernel.km.cleanup_resources()
 
 
-_kernels: dict[str, _Kernel] = {}
+#: Warm kernels by (kernel name, thread): a Dask worker runs reports in several threads,
+#: each with its own kernel (an event loop and its sockets belong to one thread).
+_kernels: dict[tuple[str, int], _Kernel] = {}
 _inherited: list[_Kernel] = []  # a forked child's copy of its parent's kernels: never used
 _finalizer: multiprocessing.util.Finalize | None = None
 
@@ -176,8 +178,8 @@ def _cancel_pending() -> None:
 
 
 def acquire(name: str, cwd: str, timeout: float = 60) -> _Kernel:
-    """A ready kernel for `name`, namespace cleared and working folder `cwd`."""
-    kernel = _kernels.pop(name, None)
+    """A ready kernel for `name` (this thread's), namespace cleared and working folder `cwd`."""
+    kernel = _kernels.pop(_key(name), None)
     if kernel is not None:
         try:
             if kernel.uses >= MAX_USES:
@@ -196,8 +198,14 @@ def acquire(name: str, cwd: str, timeout: float = 60) -> _Kernel:
             _stop_quietly(kernel)
             raise
     kernel.uses += 1
-    _kernels[name] = kernel
+    _kernels[_key(name)] = kernel
     return kernel
+
+
+def _key(name: str) -> tuple[str, int]:
+    import threading
+
+    return name, threading.get_ident()
 
 
 def _prepare(kernel: _Kernel, cwd: str, timeout: float) -> None:
@@ -210,9 +218,9 @@ def prestart(names: list[str], warm_up: str = "") -> None:
     the start-up overlaps whatever this process does meanwhile. Failures are left for
     `acquire` to meet again."""
     for name in names:
-        if name not in _kernels:
+        if _key(name) not in _kernels:
             try:
-                _kernels[name] = run_sync(_launch)(name, warm_up)
+                _kernels[_key(name)] = run_sync(_launch)(name, warm_up)
                 _stop_at_exit()
             except Exception as e:
                 _log.debug("prestarting kernel %s: %s", name, e)
@@ -228,8 +236,8 @@ def _stop_at_exit() -> None:
 def release(kernel: _Kernel, healthy: bool) -> None:
     """Keep the kernel for the next report, or kill it if the last one failed in it."""
     if not healthy:
-        if _kernels.get(kernel.name) is kernel:
-            del _kernels[kernel.name]
+        if _kernels.get(_key(kernel.name)) is kernel:
+            del _kernels[_key(kernel.name)]
         _stop_quietly(kernel)
 
 
@@ -283,7 +291,10 @@ class WarmEngine(NBClientEngine):
         execution_timeout=None,
         **kwargs,
     ):
-        kernel = acquire(kernel_name, os.getcwd(), start_timeout)  # papermill chdir'd to `cwd`
+        # `workdir`: the notebook's folder, given by the runner (papermill chdir's this
+        # process there too, but a process running reports in threads shares one cwd)
+        workdir = kwargs.pop("workdir", None) or os.getcwd()
+        kernel = acquire(kernel_name, workdir, start_timeout)
         final = merge_kwargs(
             remove_args(["input_path", "timeout", "startup_timeout"], **kwargs),
             timeout=execution_timeout or kwargs.get("timeout"),

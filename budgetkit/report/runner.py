@@ -24,10 +24,12 @@ inside the functions: the CLI can import this module cheaply.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +40,7 @@ from typing import Any
 
 from ..catalog.rules import SEVERITIES
 from ..outputs import sweep_stale, temporary_name
+from .corpus import COMPARE, Comparison, CorpusPlan, corpus_plan, finding_counts, findings_of
 from .index import findings_html, index_html
 
 NOTEBOOKS = ("structure", "trend", "performance")
@@ -190,13 +193,20 @@ def _read_json(path: Path) -> dict | None:
 RESERVED = ("index.html", "index", "document.json")
 
 
-def _stems(paths: Sequence[Path]) -> list[str]:
+def _stems(paths: Sequence[Path], reserved: Sequence[str] = ()) -> list[str]:
     """Output folder name per document (`budgetkit.outputs.output_names`, shared with
     `parse`): safe, inside `out`, distinct per input and the same from run to run."""
     from ..outputs import output_names
 
-    names = output_names(paths, reserved=RESERVED)
+    names = output_names(paths, reserved=(*RESERVED, *reserved))
     return [names[str(p)] for p in paths]
+
+
+def _comparison_stem(region: str, year: int) -> str:
+    """`compare-上海市普陀区-2025`: the folder of a region's comparison report."""
+    from ..outputs import safe_stem
+
+    return safe_stem(f"compare-{region}-{year}")
 
 
 def resolve_notebook(name: str | Path) -> Path:
@@ -254,6 +264,81 @@ def document_info(
         cache, json.dumps({**asdict(info), "library": library}, ensure_ascii=False, indent=1)
     )
     return info
+
+
+def _call(job: tuple) -> Any:
+    """`fn(*args)` for a `(fn, args)` job (what a cluster's `map` runs)."""
+    fn, args = job
+    return fn(*args)
+
+
+_thread = threading.local()
+
+
+def run_one_in_thread(job: dict[str, Any]) -> ReportOutcome:
+    """`run_one` in a context of this thread's own (a cluster worker's thread): Jupyter
+    keeps its event loop in a context variable, and a task's context is copied from the
+    client's, so two worker threads would otherwise share one loop. The thread keeps its
+    context, hence its loop and its warm kernel, from one report to the next."""
+    context = getattr(_thread, "context", None)
+    if context is None:
+        context = _thread.context = contextvars.Context()
+    return context.run(run_one, job)
+
+
+def _lost(job: dict[str, Any], result: Any) -> ReportOutcome:
+    """A cluster's result for `job`: its outcome, or a failed one when its worker died."""
+    if isinstance(result, ReportOutcome):
+        return result
+    return ReportOutcome(
+        job["document"],
+        job["notebook"],
+        "failed",
+        job["parameters"],
+        key=job["key"],
+        error=f"worker lost: {result.reason}",
+    )
+
+
+def _crashed_info(crash: Any, path: Path, stem: str, sha: str) -> DocumentInfo:
+    """The index row of a document whose worker died while reading it."""
+    return DocumentInfo(str(path), stem, sha, error=f"worker lost: {crash.reason}")
+
+
+def _corpus_infos(
+    plan: CorpusPlan, stems: list[str], out: Path, library: str
+) -> dict[str, DocumentInfo]:
+    """Stem → index row of each document of a corpus, from its dataset: the documents table
+    and, for `<stem>/findings.html`, the findings table (no document is read)."""
+    import pandas as pd
+
+    findings = findings_of(plan.corpus, [d.document for d in plan.documents])
+    empty = pd.DataFrame(columns=["severity", "rule", "message", "page", "line"])
+    infos = {}
+    for d, stem in zip(plan.documents, stems, strict=True):
+        r = d.row
+        total = r.get("expenditure_total")
+        info = DocumentInfo(
+            path=str(d.paths[0]),
+            stem=stem,
+            sha256=d.sha,
+            department=r.get("department"),
+            year=None if pd.isna(r.get("year")) else int(r["year"]),
+            kind=r.get("kind"),
+            scope=r.get("scope"),
+            findings=finding_counts(r),
+            sources=[str(p) for p in d.paths] if len(d.paths) > 1 else [],
+            total=None if total is None or pd.isna(total) else str(total),
+        )
+        write_atomic(
+            out / stem / "findings.html", findings_html(info, findings.get(d.document, empty))
+        )
+        write_atomic(
+            out / stem / "document.json",
+            json.dumps({**asdict(info), "library": library}, ensure_ascii=False, indent=1),
+        )
+        infos[stem] = info
+    return infos
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,6 +494,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
     from papermill.exceptions import PapermillExecutionError
 
     from ..present.export import has_content, notebook_to_html
+    from ..present.render import without_bundle
     from .kernel import ENGINE, KERNEL_ARGUMENTS
 
     _kernel_env()
@@ -435,6 +521,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
                 kernel_name=job.get("kernel"),
                 engine_name=ENGINE if job.get("warm") else None,
                 extra_arguments=KERNEL_ARGUMENTS,
+                **({"workdir": str(Path(job["notebook_path"]).parent)} if job.get("warm") else {}),
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
@@ -473,6 +560,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
         )
         outcome.timings["export"] = time.perf_counter() - t1
         outcome.empty = not outcome.failed and not has_content(nb)
+        without_bundle(nb)  # the HTML keeps it; the stored notebook need not (0.9 MB)
         write_atomic(final_nb, nbformat.writes(nb))
         write_atomic(final_html, page)
         outcome.ipynb, outcome.html = str(final_nb), str(final_html)
@@ -536,10 +624,17 @@ def run_reports(
     timeout: int | None = 600,
     reuse_kernel: bool = True,
     language: str = "zh",
+    corpus: str | Path | None = None,
+    address: Any = None,
 ) -> ReportResult:
     """Run `notebooks` (names or .ipynb paths; default structure, trend, performance, and
     execution on final accounts) on each document in `paths`, writing reports under `out`
-    with `jobs` parallel processes.
+    with `jobs` parallel processes (or on the Dask cluster whose scheduler is at `address`).
+
+    With `corpus` (a folder built by `budgetkit corpus build`) instead of `paths`: every
+    document of the dataset, the index from the dataset (nothing read twice), trend finding
+    other years through the department key, and the `compare` notebook once per region and
+    year with two or more departments (see `report.corpus`).
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
     total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
@@ -554,27 +649,50 @@ def run_reports(
     if language not in LANGUAGES:
         raise BudgetkitError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
 
+    if corpus is not None and paths:
+        raise BudgetkitError("give documents or a corpus (--corpus), not both")
     kernels = _kernel_module()
     start = time.perf_counter()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     sweep(out)
-    docs = [Path(p).resolve() for p in paths]
-    missing = [str(p) for p in docs if not p.is_file()]
-    if missing:
-        raise BudgetkitError(f"no such document: {', '.join(missing)}")
-    nb_paths = [resolve_notebook(n) for n in (notebooks or (*NOTEBOOKS, *FINAL_NOTEBOOKS))]
+    default = (*NOTEBOOKS, *FINAL_NOTEBOOKS, *((COMPARE,) if corpus is not None else ()))
+    nb_paths = [resolve_notebook(n) for n in (notebooks or default)]
+    compare_nbs = [nb for nb in nb_paths if nb.stem == COMPARE]
+    nb_paths = [nb for nb in nb_paths if nb.stem != COMPARE]
     library = library_fingerprint()
-    docs, tables_of, notes = split_publications(docs, out, library, jobs)
-    stems = _stems(docs)
-    shas = [_sha256_file(p) + (_sha256_file(tables_of[p]) if p in tables_of else "") for p in docs]
-    declared = {nb: _declared(nb) for nb in nb_paths}
+    given: dict[str, DocumentInfo] = {}  # stem → the index row a corpus gives
+    comparisons: list[tuple[Comparison, str]] = []
+    if corpus is not None:
+        plan = corpus_plan(corpus)
+        comparisons = [(c, _comparison_stem(c.region, c.year)) for c in plan.comparisons]
+        docs = [d.paths[0] for d in plan.documents]
+        tables_of = {d.paths[0]: d.paths[1] for d in plan.documents if len(d.paths) > 1}
+        notes = plan.notes
+        stems = _stems(docs, reserved=[s for _, s in comparisons])
+        shas = [d.sha for d in plan.documents]
+        folder_of = {doc: str(plan.corpus) for doc in docs}
+        given = _corpus_infos(plan, stems, out, library)
+    else:
+        if compare_nbs:
+            raise BudgetkitError("the compare notebook needs a corpus: --corpus DIR")
+        docs = [Path(p).resolve() for p in paths]
+        missing = [str(p) for p in docs if not p.is_file()]
+        if missing:
+            raise BudgetkitError(f"no such document: {', '.join(missing)}")
+        docs, tables_of, notes = split_publications(docs, out, library, jobs)
+        stems = _stems(docs)
+        shas = [
+            _sha256_file(p) + (_sha256_file(tables_of[p]) if p in tables_of else "") for p in docs
+        ]
+        folder_of = {doc: str(doc.parent) for doc in docs}
+    declared = {nb: _declared(nb) for nb in [*nb_paths, *compare_nbs]}
     plans = []  # (document, output folder name, notebook, parameters, key)
     for doc, stem, sha in zip(docs, stems, shas, strict=True):
         for nb in nb_paths:
             wanted = {
                 "document": [str(doc), str(tables_of[doc])] if doc in tables_of else str(doc),
-                "corpus": str(doc.parent),
+                "corpus": folder_of[doc],
                 "language": language,
                 **(parameters or {}),
             }
@@ -583,48 +701,83 @@ def run_reports(
             }
             plans.append((doc, stem, nb, params, report_key(sha, nb, library, params)))
 
+    comparing = []  # (comparison, output folder name, notebook, parameters, key)
+    for comp, stem in comparisons:
+        for nb in compare_nbs:
+            wanted = {
+                "corpus": str(Path(corpus or ".").resolve()),
+                "region": comp.region,
+                "year": comp.year,
+                "language": language,
+                **(parameters or {}),
+            }
+            params = {
+                k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
+            }
+            comparing.append((comp, stem, nb, params, report_key(comp.sha, nb, library, params)))
+
     current = [
-        None if force else _up_to_date(out / st, nb.stem, key) for _, st, nb, _, key in plans
+        None if force else _up_to_date(out / st, nb.stem, key)
+        for _, st, nb, _, key in [*plans, *comparing]
     ]
 
     # Kernels to share, started now so that they boot while documents are read and checked.
-    shared = {nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel) for nb in nb_paths}
+    shared = {
+        nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel)
+        for nb in [*nb_paths, *compare_nbs]
+    }
     warm = sorted({n for n in shared.values() if n}) if not all(current) else []
     _kernel_env()
     handlers = _catch_ending()
-    if jobs > 1:
+    cluster = None
+    pool = None
+    if address is not None:
+        from ..corpus.scheduler import DaskCluster
+
+        cluster = DaskCluster(address)
+    elif jobs > 1:
         pool = ProcessPoolExecutor(
             jobs, initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
         )
     else:
-        pool = None
         kernels.prestart(warm, WARM_UP)
-    _preload()  # before the pool's workers fork: they share it
+    if cluster is None:
+        _preload()  # before the pool's workers fork: they share it
     ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
-        """fn(*a) for each a: in the pool (as completed unless `ordered`) or here, one by one
-        as the caller asks (so progress shows as it happens and Ctrl-C stops at once)."""
+        """fn(*a) for each a: on the cluster (in order), in the pool (as completed unless
+        `ordered`) or here, one by one as the caller asks (so progress shows as it happens
+        and Ctrl-C stops at once). A job whose worker died yields `Crashed`."""
+        if cluster is not None:
+            return cluster.map(_call, [(fn, a) for a in args])
         if not pool:
             return (fn(*a) for a in args)
         futures = [pool.submit(fn, *a) for a in args]
         return (f.result() for f in (futures if ordered else as_completed(futures)))
 
     try:
-        infos = list(
-            each(
-                document_info,
-                [
-                    (str(p), s, h, library, str(out), tables_of.get(p) and str(tables_of[p]))
-                    for p, s, h in zip(docs, stems, shas, strict=True)
-                ],
-                ordered=True,
+        if given:  # from the corpus dataset
+            infos = [given[s] for s in stems]
+        else:
+            infos = list(
+                each(
+                    document_info,
+                    [
+                        (str(p), s, h, library, str(out), tables_of.get(p) and str(tables_of[p]))
+                        for p, s, h in zip(docs, stems, shas, strict=True)
+                    ],
+                    ordered=True,
+                )
             )
-        )
+            infos = [
+                i if isinstance(i, DocumentInfo) else _crashed_info(i, p, s, h)
+                for i, p, s, h in zip(infos, docs, stems, shas, strict=True)
+            ]
         info_of = {info.stem: info for info in infos}
         outcomes: list[ReportOutcome] = []
         todo: list[dict[str, Any]] = []
-        for (doc, stem, nb, params, key), done in zip(plans, current, strict=True):
+        for (doc, stem, nb, params, key), done in zip(plans, current, strict=False):
             info, name = info_of[stem], nb.stem
             if name in FINAL_NOTEBOOKS and info.kind != "final":
                 continue  # budget vs actual (execution): final accounts only
@@ -652,11 +805,36 @@ def run_reports(
                     "timeout": timeout,
                 }
             )
+        for (comp, stem, nb, params, key), done in zip(
+            comparing, current[len(plans) :], strict=True
+        ):
+            if done:
+                outcomes.append(done)
+                continue
+            todo.append(
+                {
+                    "document": comp.label,
+                    "notebook": nb.stem,
+                    "notebook_path": str(nb),
+                    "out_dir": str(out / stem),
+                    "parameters": params,
+                    "key": key,
+                    "library": library,
+                    "title": f"{comp.label} · 部门比较",
+                    "kernel": kernel,
+                    "warm": bool(shared[nb]),
+                    "timeout": timeout,
+                }
+            )
         total = len(outcomes) + len(todo)
         if progress:
             for i, o in enumerate(outcomes, 1):
                 progress(o, i, total)
-        for outcome in each(run_one, [(job,) for job in todo], ordered=False):
+        runner = run_one_in_thread if cluster is not None else run_one
+        results = each(runner, [(job,) for job in todo], ordered=False)
+        if cluster is not None:  # in order: a job whose worker died is a failed report
+            results = (_lost(job, r) for job, r in zip(todo, results, strict=True))
+        for outcome in results:
             outcomes.append(outcome)
             if progress:
                 progress(outcomes[-1], len(outcomes), total)
@@ -664,12 +842,17 @@ def run_reports(
     finally:
         if pool:
             _stop_pool(pool, abort=ended)  # workers stop their kernels as they exit
+        elif cluster is not None:
+            cluster.close()
         else:
             kernels.shutdown()
         _restore(handlers)
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
     }
+    order.update(
+        {(c.label, nb.stem): len(order) + i for i, (c, _, nb, _, _) in enumerate(comparing)}
+    )
     outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
     index = out / "index.html"
     old_infos, old_outcomes = earlier_runs(out, {i.stem for i in infos})

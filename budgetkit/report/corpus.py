@@ -1,0 +1,122 @@
+"""Reports from a corpus dataset (`budgetkit report --corpus DIR`): what to run, read from it.
+
+    plan = corpus_plan("corpus/")
+    plan.documents      one `Planned` per document of the dataset: its files, index row, hash
+    plan.comparisons    one `Comparison` per region and year with two or more departments
+
+Nothing is read again for the index: department, year, kind, scope, 支出合计 and the finding
+counts come from the dataset's `documents` table, and each document's findings page from its
+`findings` table. A report's hash covers the document and the other documents it draws on
+(its department's other years for trend; a comparison's whole region), so a rebuilt corpus
+re-runs only the reports whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..catalog.rules import SEVERITIES
+from ..errors import BudgetkitError
+
+#: The comparison notebook, run once per region and year.
+COMPARE = "compare"
+
+
+@dataclass
+class Planned:
+    """One document of the corpus: its files (narrative first for a split publication)."""
+
+    document: str  # the dataset's document key
+    paths: list[Path]
+    sha: str  # of the document and the documents its reports draw on
+    row: dict[str, Any]  # its row of `documents`
+
+
+@dataclass
+class Comparison:
+    """A comparison report: the departments of `region` in `year`."""
+
+    region: str
+    year: int
+    departments: int
+    sha: str  # of every document of the region (growth needs last year's)
+
+    @property
+    def label(self) -> str:
+        return f"{self.region} {self.year}"
+
+
+@dataclass
+class CorpusPlan:
+    corpus: Path
+    documents: list[Planned] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _digest(parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(str(p).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def corpus_plan(corpus: str | Path) -> CorpusPlan:
+    """Documents and comparisons of the corpus in `corpus` (a `BudgetkitError` if it is none)."""
+    import budgetkit.corpus
+    from budgetkit.analysis.compare import choose
+
+    path = Path(corpus).resolve()
+    if not budgetkit.corpus.is_corpus(path):
+        raise BudgetkitError(f"{corpus}: not a corpus (build one with `budgetkit corpus build`)")
+    plan = CorpusPlan(path)
+    with budgetkit.corpus.open(path) as c:
+        docs = c.documents
+        by_key: dict[str, list[str]] = {}
+        for r in docs.itertuples(index=False):
+            by_key.setdefault(r.department_key or r.document, []).append(r.sha256)
+        for r in docs.to_dict("records"):
+            paths = c.paths(r["sources"])
+            missing = [str(p) for p in paths if not p.is_file()]
+            if missing:
+                plan.notes.append(f"{', '.join(missing)}: in the corpus but no longer on disk")
+                continue
+            related = sorted(by_key.get(r["department_key"] or r["document"], []))
+            plan.documents.append(Planned(r["document"], paths, _digest(related), r))
+        budgets = choose(docs[docs["kind"] == "budget"]) if len(docs) else docs
+        for (region, year), group in budgets.groupby(["region", "year"], sort=True):
+            if len(group) < 2:  # one department has no peers to be compared with
+                continue
+            region_docs = docs[docs["region"] == region]
+            plan.comparisons.append(
+                Comparison(str(region), int(year), len(group), _digest(sorted(region_docs.sha256)))
+            )
+        unplaced = budgets["region"].isna().sum() if len(budgets) else 0
+        if unplaced:
+            plan.notes.append(
+                f"{unplaced} document(s) without a region are in no comparison "
+                "(give their department a region in the corpus's departments.toml)"
+            )
+    return plan
+
+
+def finding_counts(row: dict[str, Any]) -> dict[str, int]:
+    """Severity → count, from a `documents` row (errors, warnings, infos)."""
+    column = {"error": "errors", "warning": "warnings", "info": "infos"}
+    return {s: int(row.get(column.get(s, s)) or 0) for s in SEVERITIES}
+
+
+def findings_of(corpus: Path, documents: list[str]):
+    """The `findings` rows of `documents`, one DataFrame per document key."""
+    import budgetkit.corpus
+
+    if not documents:
+        return {}
+    with budgetkit.corpus.open(corpus) as c:
+        ids = ", ".join("'" + d.replace("'", "''") + "'" for d in documents)
+        df = c.sql(f"SELECT * FROM findings WHERE document IN ({ids})")
+    return {k: g.reset_index(drop=True) for k, g in df.groupby("document")} if len(df) else {}
