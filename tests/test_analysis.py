@@ -232,6 +232,23 @@ def test_stated_changes_agree_with_last_years_document(wanli):
     assert b.loc[b["code"] == "204", "change"].item() == D("38.0700")  # 125.23 → 163.30
 
 
+def test_stated_changes_of_text_documents_without_pages(tmp_path, seed_text):
+    """Text files have no page numbers (NA): the earliest statement is still found by line.
+    Two years of the seed: the 2023 copy prints the same figures as 2024, so the implied prior
+    differs from it by exactly the stated change (三公: no change, stated 0)."""
+    docs = []
+    for year in (2023, 2024):
+        p = tmp_path / f"seed{year}.txt"
+        p.write_text(seed_text.replace("2024", str(year)), "utf-8")
+        docs.append(budgetkit.read(p))
+    sva = trend.stated_vs_actual(docs).set_index("label")
+    assert set(sva["year"]) == {2024}
+    # the seed's 基本支出 160.31, 比上年减少 7.87 ⇒ 168.18; the 2023 copy prints 160.31
+    assert sva.loc["基本支出", "implied_prior"] == D("168.18")
+    assert sva.loc["基本支出", "difference"] == D("7.87")
+    assert sva.loc["“三公”经费", "status"] == "一致"
+
+
 def test_compare_departments():
     docs = [
         budgetkit.read(SHANGHAI / n)

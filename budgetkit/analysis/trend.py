@@ -60,6 +60,12 @@ STATED = {
 ROUNDING = Decimal("0.01")
 
 
+def _place(v: Any) -> int:
+    """A page or line number for ordering; 0 when there is none (None, NA: a text file has no
+    pages)."""
+    return 0 if v is None or pd.isna(v) else int(v)
+
+
 def growth(change: Decimal | None, prior: Decimal | None) -> float | None:
     """change ÷ prior in percent (float), None when there is no base (prior 0 or unknown)."""
     if change is None or prior is None or prior == 0:
@@ -225,7 +231,7 @@ def stated_vs_actual(docs: Sequence) -> pd.DataFrame:
             said = [s for s in said if s.get("change") is not None]
             if not said:
                 continue
-            s = min(said, key=lambda s: (s.get("page") or 0, s.get("line") or 0))
+            s = min(said, key=lambda s: (_place(s.get("page")), _place(s.get("line"))))
             amount = figure(b, table, tm)
             prior = figure(a, table, tm)
             if amount is None or prior is None:
