@@ -163,3 +163,30 @@ def test_cli_report_corpus(cli, corpus, tmp_path, monkeypatch):
     assert (tmp_path / "reports" / "index.html").is_file()
     code, _, err = cli("report", "--out", tmp_path / "x")
     assert code == 2 and "give documents (PATH...) or --corpus DIR" in err
+
+
+def test_a_final_account_is_paired_with_its_departments_budget_of_the_same_year():
+    """`execution` in a corpus gets the same year's budget of the department (the same scope
+    first). The bundled data has no such pair (国家信访局: 决算 2024, 预算 2026), so this is a
+    `documents` table of the corpus's shape with a 2024 budget beside the 决算."""
+    import pandas as pd
+
+    from budgetkit.report.corpus import _budgets
+
+    class Paths:
+        def paths(self, sources):
+            return [Path(s) for s in sources.split(" | ")]
+
+    docs = pd.DataFrame(
+        [
+            ("f", "国家信访局", 2024, "final", "department", "决算.pdf"),
+            ("b1", "国家信访局", 2024, "budget", "unit", "单位预算.pdf"),
+            ("b2", "国家信访局", 2024, "budget", "department", "部门预算.pdf"),
+            ("b3", "国家信访局", 2026, "budget", "department", "2026.pdf"),
+            ("x", "西安市应急管理局", 2024, "budget", "department", "other.pdf"),
+        ],
+        columns=["document", "department_key", "year", "kind", "scope", "sources"],
+    )
+    assert _budgets(Paths(), docs) == {"f": [Path("部门预算.pdf")]}
+    assert _budgets(Paths(), docs[docs["document"] != "b2"]) == {"f": [Path("单位预算.pdf")]}
+    assert _budgets(Paths(), docs[docs["year"] != 2024]) == {}

@@ -33,6 +33,7 @@ class Planned:
     paths: list[Path]
     sha: str  # of the document and the documents its reports draw on
     row: dict[str, Any]  # its row of `documents`
+    budget: list[Path] = field(default_factory=list)  # a final account's budget (same year)
 
 
 @dataclass
@@ -79,6 +80,7 @@ def corpus_plan(corpus: str | Path) -> CorpusPlan:
         by_key: dict[str, list[str]] = {}
         for r in docs.itertuples(index=False):
             by_key.setdefault(r.department_key or r.document, []).append(r.sha256)
+        budgets_of = _budgets(c, docs)
         for r in docs.to_dict("records"):
             paths = c.paths(r["sources"])
             missing = [str(p) for p in paths if not p.is_file()]
@@ -86,7 +88,8 @@ def corpus_plan(corpus: str | Path) -> CorpusPlan:
                 plan.notes.append(f"{', '.join(missing)}: in the corpus but no longer on disk")
                 continue
             related = sorted(by_key.get(r["department_key"] or r["document"], []))
-            plan.documents.append(Planned(r["document"], paths, _digest(related), r))
+            budget = budgets_of.get(r["document"], []) if r["kind"] == "final" else []
+            plan.documents.append(Planned(r["document"], paths, _digest(related), r, budget))
         budgets = choose(docs[docs["kind"] == "budget"]) if len(docs) else docs
         for (region, year), group in budgets.groupby(["region", "year"], sort=True):
             if len(group) < 2:  # one department has no peers to be compared with
@@ -102,6 +105,25 @@ def corpus_plan(corpus: str | Path) -> CorpusPlan:
                 "(give their department a region in the corpus's departments.toml)"
             )
     return plan
+
+
+def _budgets(c, docs) -> dict[str, list[Path]]:
+    """Final account's document key → the files of its department's budget of the same year
+    (the same scope first): what `execution` compares it with."""
+    if not len(docs):
+        return {}
+    budgets = docs[docs["kind"] == "budget"]
+    out = {}
+    for r in docs[docs["kind"] == "final"].itertuples(index=False):
+        same = budgets[
+            (budgets["department_key"] == r.department_key) & (budgets["year"] == r.year)
+        ]
+        if len(same):
+            same = same.assign(_other=(same["scope"] != r.scope)).sort_values(
+                ["_other", "document"]
+            )
+            out[r.document] = c.paths(same.iloc[0]["sources"])
+    return out
 
 
 def finding_counts(row: dict[str, Any]) -> dict[str, int]:

@@ -202,6 +202,12 @@ def _stems(paths: Sequence[Path], reserved: Sequence[str] = ()) -> list[str]:
     return [names[str(p)] for p in paths]
 
 
+def _budget_parameter(files: list[Path] | None) -> dict[str, Any]:
+    if not files:
+        return {}
+    return {"budget": str(files[0]) if len(files) == 1 else [str(p) for p in files]}
+
+
 def _comparison_stem(region: str, year: int) -> str:
     """`compare-上海市普陀区-2025`: the folder of a region's comparison report."""
     from ..outputs import safe_stem
@@ -672,6 +678,7 @@ def run_reports(
         stems = _stems(docs, reserved=[s for _, s in comparisons])
         shas = [d.sha for d in plan.documents]
         folder_of = {doc: str(plan.corpus) for doc in docs}
+        budget_of = {d.paths[0]: d.budget for d in plan.documents if d.budget}
         given = _corpus_infos(plan, stems, out, library)
     else:
         if compare_nbs:
@@ -686,6 +693,7 @@ def run_reports(
             _sha256_file(p) + (_sha256_file(tables_of[p]) if p in tables_of else "") for p in docs
         ]
         folder_of = {doc: str(doc.parent) for doc in docs}
+        budget_of = {}
     declared = {nb: _declared(nb) for nb in [*nb_paths, *compare_nbs]}
     plans = []  # (document, output folder name, notebook, parameters, key)
     for doc, stem, sha in zip(docs, stems, shas, strict=True):
@@ -694,6 +702,7 @@ def run_reports(
                 "document": [str(doc), str(tables_of[doc])] if doc in tables_of else str(doc),
                 "corpus": folder_of[doc],
                 "language": language,
+                **_budget_parameter(budget_of.get(doc)),  # execution: the same year's budget
                 **(parameters or {}),
             }
             params = {
