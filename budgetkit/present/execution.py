@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from . import show
-from .charts import UNIT, _float, style
+from .charts import UNIT, _float, library_chart, style
 
 BUDGET, ACTUAL = "预算数", "决算数"
 COLORS = {BUDGET: "#9ecae9", ACTUAL: "#4c78a8"}
@@ -60,6 +60,7 @@ def _label(df: pd.DataFrame, label: str) -> pd.Series:
     return (codes + " " + names).str.strip()
 
 
+@library_chart
 def budget_vs_actual(
     df: pd.DataFrame,
     *,
@@ -111,6 +112,7 @@ def budget_vs_actual(
     return style(alt.layer(bars, text).properties(height=alt.Step(13)))
 
 
+@library_chart
 def completion_bars(df: pd.DataFrame, *, label: str = "name", title: str = "") -> alt.Chart:
     """完成率 (决算数 ÷ 预算数) per row, a line at 100%: above it more was spent than budgeted.
     Rows without a rate (a budget of 0) are left out; the table shows them."""
