@@ -175,23 +175,41 @@ def _read_missing(found, cache: Path, jobs, address, progress, result: BuildResu
     result.reused += len(found) - len(todo)
     if not todo:
         return
-    if address is None:
+    here = address is None  # a local pool's workers write the cache themselves
+    if here:
         warm()  # forked workers inherit the imports instead of each importing again
+    items = [(u, str(cache)) for u in todo] if here else todo
     with scheduler(jobs, address) as s:
-        for i, r in enumerate(s.map(read_part, todo), 1):
+        for i, r in enumerate(s.map(read_and_store if here else read_part, items), 1):
             if isinstance(r, Crashed):  # not cached: a crash may not happen again
-                unit, blob, fail = r.item, None, failure(r.item, "WorkerCrashed", r.reason)
+                unit = r.item[0] if here else r.item
+                fail = failure(unit, "WorkerCrashed", r.reason)
                 result.failed.append(fail)
             else:
                 unit, blob, fail = r
-                key = cache_key(unit)
-                if blob is not None:
-                    _write_atomic(cache / f"{key}.part", blob)
-                else:
-                    _write_atomic(cache / f"{key}.fail", json.dumps(fail).encode("utf-8"))
+                if not here:
+                    _store(cache, unit, blob, fail)
             result.read += 1
             if progress:
                 progress("read", i, len(todo), " | ".join(unit.paths), fail and fail["reason"])
+
+
+def _store(cache: Path, unit: Unit, blob: bytes | None, fail: dict | None) -> None:
+    key = cache_key(unit)
+    if blob is not None:
+        _write_atomic(cache / f"{key}.part", blob)
+    else:
+        _write_atomic(cache / f"{key}.fail", json.dumps(fail).encode("utf-8"))
+
+
+def read_and_store(job: tuple[Unit, str]) -> tuple[Unit, None, dict | None]:
+    """Job of a local build: read the unit and write its cache entry in the worker, so that
+    the part (50–300 KB) is neither pickled to the parent nor written by it: the parent's
+    share of the cores stays with the reading. Returns the failure, if any."""
+    unit, cache = job
+    unit, blob, fail = read_part(unit)
+    _store(Path(cache), unit, blob, fail)
+    return unit, None, fail
 
 
 def _cached(cache: Path, unit: Unit) -> bool:
