@@ -88,14 +88,10 @@ def _stated(spec, parsed: Parsed) -> Figure | None:
     if parsed.meta.publication != "narrative":
         return None
     for topic in spec.narrative:
-        st = next(
-            (
-                s
-                for s in parsed.statements
-                if s.topic == topic and s.amount is not None and not s.code
-            ),
-            None,
-        )
+        said = [
+            s for s in parsed.statements if s.topic == topic and s.amount is not None and not s.code
+        ]
+        st = next((s for s in said if _preferred(spec, s)), said[0] if said else None)
         if st is not None:
             where = st.line.where()
             return Figure(
@@ -103,6 +99,17 @@ def _stated(spec, parsed: Parsed) -> Figure | None:
                 f"stated in the narrative ({where}: {st.sentence[:40]})", file=st.line.file,
             )  # fmt: skip
     return None
+
+
+def _preferred(spec, st) -> bool:
+    """A statement that names the figure itself: its subject, or the words before the subject
+    in its sentence, match the figure's `narrative_prefer` (一般公共预算财政拨款, 本年收入中，…)
+    and not its `narrative_avoid` (上年结转). Without a preference every statement is."""
+    if spec.prefer is None:
+        return True
+    at = st.sentence.find(st.subject)
+    said = st.subject + (st.sentence[:at] if at > 0 else "")
+    return bool(spec.prefer.search(said)) and not (spec.avoid and spec.avoid.search(said))
 
 
 def _sum_of_items(spec, rows, ref: Ref) -> Figure | None:

@@ -6,6 +6,7 @@ datapackage schemas; a figure's `from` list says where a headline figure may be 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +44,10 @@ class FigureSpec:
     en: str
     sources: tuple[Ref, ...]
     narrative: tuple[str, ...] = ()  # topics stating it when no table prints it
+    # among one topic's statements, those whose subject (or the words before it in its
+    # sentence) match `prefer` and not `avoid` state the figure itself (see figures._stated)
+    prefer: re.Pattern[str] | None = None
+    avoid: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,13 @@ def fields() -> Fields:
     }
     figures = {
         key: FigureSpec(
-            key, f["zh"], f["en"], tuple(Ref(*r) for r in f["from"]), tuple(f.get("narrative", ()))
+            key,
+            f["zh"],
+            f["en"],
+            tuple(Ref(*r) for r in f["from"]),
+            tuple(f.get("narrative", ())),
+            re.compile(f["narrative_prefer"]) if "narrative_prefer" in f else None,
+            re.compile(f["narrative_avoid"]) if "narrative_avoid" in f else None,
         )
         for key, f in data["figures"].items()
     }

@@ -6,10 +6,11 @@ A block starts at a recognised title (see `titles`) that a table follows: a unit
 row within a few lines, before the title of another table (else the line is an entry of a
 table of contents). A section heading naming the same table just before its title ("一、收支
 预算总表" over "2026年度收支预算总表") is merged into it; a title wrapped over two lines is
-joined; a label printed on its own line ("部门公开表1") is kept as the table's label. A table
-continued on the next page (with or without its title repeated) stays one block; a repeated
-header row is skipped. Short lines between the title and the first body row that span the
-table ("2026年预算数") are header rows.
+joined, and so is a unit line wrapped in its narrow cell (单位：万 over 元); a label printed on
+its own line ("部门公开表1") is kept as the table's label. A table continued on the next page
+(with or without its title repeated) stays one block; a repeated header row is skipped.
+Short lines between the title and the first body row that span the table ("2026年预算数") are
+header rows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from . import titles
 from .titles import Title
 
 TITLE_LOOKAHEAD = 6  # a title is followed within this many lines by a unit line or a row
+WRAPPED_UNIT_CHARS = 2  # the part of a unit line wrapped onto the next line (元, 万元)
 SPANNING_LABEL_CHARS = 30  # a one-cell line this short inside a header is a header label
 
 _CODE_CELL = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}(?:\s|$)")
@@ -316,6 +318,10 @@ class _Segmenter:
                 self._start(i, found[0])
                 i += found[1]
                 continue
+            if self.cur is not None and (u := self._wrapped_unit(i)):
+                self.cur.unit = self.cur.unit or u  # 单位：万 | 元: a unit wrapped in its cell
+                i += 2
+                continue
             if text is not None and titles.is_label_only(text, self.tpl):
                 if self.cur is not None and not self.cur.label and not self.cur.body:
                     self.cur.label = titles.squeeze(text)  # a label printed under the title
@@ -326,6 +332,23 @@ class _Segmenter:
             self._line(line, self.lines[i + 1] if i + 1 < n else None)
             i += 1
         return Layout(self.blocks, self.prose, self.contents, self.stray)
+
+    def _wrapped_unit(self, i: int) -> str | None:
+        """The unit of a unit line wrapped in a narrow cell (单位：万 over 元): line i does
+        not name a unit, line i and the short line after it together do."""
+        if i + 1 >= len(self.lines):
+            return None
+        line, nxt = self.lines[i], self.lines[i + 1]
+        text, rest = _single(line), _single(nxt)
+        if (
+            text is None
+            or rest is None
+            or len(rest) > WRAPPED_UNIT_CHARS
+            or nxt.page != line.page
+            or unit_of(text, self.tpl)
+        ):
+            return None
+        return unit_of(text + rest, self.tpl)
 
     def _line(self, line: Line, nxt: Line | None) -> None:
         cur = self.cur
