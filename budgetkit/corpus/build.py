@@ -38,7 +38,7 @@ from ..store import schema
 from . import tables
 from .departments import aliases as load_aliases
 from .part import failure, part_header, read_part, table_of, unpack, warm
-from .scheduler import Crashed, scheduler
+from .scheduler import Crashed, default_jobs, scheduler
 from .sources import Unit, pair_units, units
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def build(
         every += pairs
         if progress:
             progress("assemble", 0, len(found), "", None)
-        result.generation = _assemble(found, out, result)
+        result.generation = _assemble(found, out, result, jobs if address is None else 1)
         _collect_garbage(out, every)
     result.seconds = time.perf_counter() - t0
     return result
@@ -286,7 +286,7 @@ def _link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
+def _assemble(found: list[Unit], out: Path, result: BuildResult, jobs: int | None = 1) -> str:
     import pyarrow.parquet as pq
 
     gen = f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}-{os.getpid()}"
@@ -323,19 +323,26 @@ def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
     prev_gen, prev = _previous_groups(out)
     manifest_groups = {}
     files: dict[str, list[str]] = {t: [] for t in tables.TABLES}
-    for name in sorted(groups, key=_group_order):
-        members = groups[name]
-        fp = hashlib.sha256(
-            "\n".join([__version__, names.fingerprint(), *(k for _, k in members)]).encode()
+    order = sorted(groups, key=_group_order)
+    prints, todo = {}, []
+    for name in order:
+        prints[name] = hashlib.sha256(
+            "\n".join([__version__, names.fingerprint(), *(k for _, k in groups[name])]).encode()
         ).hexdigest()
         old = prev.get(name)
-        if old and old["fingerprint"] == fp and prev_gen is not None:
-            written = old["tables"]
+        if not (old and old["fingerprint"] == prints[name] and prev_gen is not None):
+            todo.append((tmp / "tables", name, groups[name], cache, names))
+    fresh = _write_groups(todo, jobs)
+    for name in order:
+        members, fp = groups[name], prints[name]
+        if name in fresh:
+            written = fresh[name]
+        else:
+            assert prev_gen is not None  # a group is taken over only from a generation
+            written = prev[name]["tables"]
             for t in written:
                 _link(prev_gen / "tables" / t / name, tmp / "tables" / t / name)
             result.unchanged_files += len(written)
-        else:
-            written = _write_group(tmp / "tables", name, members, cache, names)
         manifest_groups[name] = {"fingerprint": fp, "tables": written}
         for t in written:
             files[t].append(name)
@@ -376,6 +383,28 @@ def _assemble(found: list[Unit], out: Path, result: BuildResult) -> str:
 
 def _group_order(name: str):
     return (name.startswith("year-unknown"), name)
+
+
+def _write_groups(todo: list[tuple], jobs: int | None) -> dict[str, list[str]]:
+    """Write the groups' Parquet files (each its own files: they can be written at once, in
+    a local pool when there are several); group name → the tables written."""
+    if len(todo) < 2 or (jobs or default_jobs()) < 2:
+        return {job[1]: _write_group(*job) for job in todo}
+    out = {}
+    with scheduler(jobs) as s:
+        for job, r in zip(todo, s.map(_write_group_job, todo), strict=True):
+            if isinstance(r, Crashed | str):
+                raise BudgetkitError(r.reason if isinstance(r, Crashed) else r)
+            out[job[1]] = r
+    return out
+
+
+def _write_group_job(job: tuple) -> list[str] | str:
+    """`_write_group` as a pool job: the tables written, or why it could not write them."""
+    try:
+        return _write_group(*job)
+    except BudgetkitError as exc:
+        return str(exc)
 
 
 def _write_group(root: Path, name: str, members, cache: Path, names) -> list[str]:
