@@ -127,12 +127,44 @@ def read(*paths) -> Document:
     if len(paths) == 1 and isinstance(paths[0], list | tuple):
         paths = tuple(paths[0])
     if len(paths) == 1:
-        return Document(parse(paths[0]))
+        return Document(_cached(paths, lambda: parse(paths[0])))
     if len(paths) == 2:
         from .pairing import read_pair
 
-        return Document(read_pair(*paths))
+        return Document(_cached(paths, lambda: read_pair(*paths)))
     raise TypeError(f"read() takes one file, or a narrative and a tables file ({len(paths)} given)")
+
+
+#: The last parses of this process, by their files' (path, size, mtime), when the environment
+#: says `BUDGETKIT_READ_CACHE=N` (keep N). The report runner sets it for its kernels, so the
+#: notebooks of one document, run one after another in one warm kernel, read it once. Each
+#: read still gets a Document of its own (frames are derived again); off by default, so a
+#: library user's `read` always reads.
+_parses: dict[tuple, Parsed] = {}
+
+
+def _cached(paths, parse_them):
+    import os
+
+    try:
+        keep = int(os.environ.get("BUDGETKIT_READ_CACHE") or 0)
+        key = tuple(
+            (str(Path(p).resolve()), st.st_size, st.st_mtime_ns)
+            for p in paths
+            for st in [os.stat(p)]
+        )
+    except (OSError, ValueError, TypeError):  # a missing file: let the read say so
+        keep = 0
+    if keep <= 0:
+        return parse_them()
+    if key in _parses:
+        _parses[key] = _parses.pop(key)  # the most recent last
+        return _parses[key]
+    parsed = parse_them()
+    _parses[key] = parsed
+    while len(_parses) > keep:
+        _parses.pop(next(iter(_parses)))
+    return parsed
 
 
 def _where(line) -> dict:

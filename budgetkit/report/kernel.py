@@ -50,6 +50,7 @@ RESET_TIMEOUT = 30
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 _RESET = (  # a kernel asked to exit (`exit()`) stops shortly: an error here replaces it
     "import os as _os; _ip = get_ipython(); assert not _ip.exit_now, 'exiting'; "
+    "_os.environ.setdefault('BUDGETKIT_READ_CACHE', '2'); "  # a document's notebooks read it once
     "_os.chdir({cwd!r}); _ip.reset(new_session=True)"
 )
 _log = logging.getLogger(__name__)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.rules import SEVERITIES
+from ..corpus.scheduler import Crashed
 from ..outputs import sweep_stale, temporary_name
 from .corpus import COMPARE, Comparison, CorpusPlan, corpus_plan, finding_counts, findings_of
 from .index import findings_html, index_html
@@ -278,32 +279,40 @@ def _call(job: tuple) -> Any:
     return fn(*args)
 
 
+def run_batch(jobs: list[dict[str, Any]]) -> list[ReportOutcome]:
+    """The reports of one document, one after another in this worker (`run_one` each)."""
+    return [run_one(job) for job in jobs]
+
+
 _thread = threading.local()
 
 
-def run_one_in_thread(job: dict[str, Any]) -> ReportOutcome:
-    """`run_one` in a context of this thread's own (a cluster worker's thread): Jupyter
+def run_batch_in_thread(jobs: list[dict[str, Any]]) -> list[ReportOutcome]:
+    """`run_batch` in a context of this thread's own (a cluster worker's thread): Jupyter
     keeps its event loop in a context variable, and a task's context is copied from the
     client's, so two worker threads would otherwise share one loop. The thread keeps its
     context, hence its loop and its warm kernel, from one report to the next."""
     context = getattr(_thread, "context", None)
     if context is None:
         context = _thread.context = contextvars.Context()
-    return context.run(run_one, job)
+    return context.run(run_batch, jobs)
 
 
-def _lost(job: dict[str, Any], result: Any) -> ReportOutcome:
-    """A cluster's result for `job`: its outcome, or a failed one when its worker died."""
-    if isinstance(result, ReportOutcome):
+def _lost(jobs: list[dict[str, Any]], result: Any) -> list[ReportOutcome]:
+    """A cluster's result for a batch: its outcomes, or failed ones when its worker died."""
+    if not isinstance(result, Crashed):
         return result
-    return ReportOutcome(
-        job["document"],
-        job["notebook"],
-        "failed",
-        job["parameters"],
-        key=job["key"],
-        error=f"worker lost: {result.reason}",
-    )
+    return [
+        ReportOutcome(
+            job["document"],
+            job["notebook"],
+            "failed",
+            job["parameters"],
+            key=job["key"],
+            error=f"worker lost: {result.reason}",
+        )
+        for job in jobs
+    ]
 
 
 def _crashed_info(crash: Any, path: Path, stem: str, sha: str) -> DocumentInfo:
@@ -839,14 +848,23 @@ def run_reports(
         if progress:
             for i, o in enumerate(outcomes, 1):
                 progress(o, i, total)
-        runner = run_one_in_thread if cluster is not None else run_one
-        results = each(runner, [(job,) for job in todo], ordered=False)
-        if cluster is not None:  # in order: a job whose worker died is a failed report
-            results = (_lost(job, r) for job, r in zip(todo, results, strict=True))
-        for outcome in results:
-            outcomes.append(outcome)
-            if progress:
-                progress(outcomes[-1], len(outcomes), total)
+        # With documents enough to keep every worker busy, a document's reports run one
+        # after another in one worker, whose warm kernel then reads the document once
+        # (budgetkit.read's cache); with few documents each report is a job of its own.
+        by_doc: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for job in todo:
+            by_doc.setdefault((job["document"], job["out_dir"]), []).append(job)
+        workers = cluster.workers if cluster is not None else jobs
+        batches = list(by_doc.values()) if len(by_doc) >= 2 * workers else [[j] for j in todo]
+        runner = run_batch_in_thread if cluster is not None else run_batch
+        results = each(runner, [(b,) for b in batches], ordered=False)
+        if cluster is not None:  # in order: a batch whose worker died is failed reports
+            results = (_lost(b, r) for b, r in zip(batches, results, strict=True))
+        for batch in results:
+            for outcome in batch:
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcomes[-1], len(outcomes), total)
         ended = False
     finally:
         if pool:
