@@ -163,3 +163,9 @@ def test_compare_notebook_runs(shanghai, tmp_path):
     assert v["panel_years"] == [2023, 2024, 2025, 2026]
     html = out.read_text("utf-8")
     assert html.count("data:text/csv;charset=utf-8;base64,") >= 5  # every chart's rows as CSV
+    import nbformat
+
+    for cell in nbformat.read(out, as_version=4).cells:  # one link per chart, not two
+        if "chart_with_rows" in cell.source:
+            shown = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+            assert shown.count("data:text/csv;charset=utf-8;base64,") == 1, cell.source

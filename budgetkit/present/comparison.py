@@ -26,10 +26,11 @@ def rounded(df: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
 
 
 def chart_with_rows(chart, df: pd.DataFrame, name: str):
-    """Display a chart and, under it, the CSV of the rows it draws."""
+    """Display a chart and, under it, the CSV of the rows behind it (all their columns, in
+    place of the link every chart gets with the columns it draws)."""
     from IPython.display import display
 
-    display(chart)
+    display(charts.built(chart.properties(usermeta={"csv": False})))
     display(csv_download(df, name))
 
 

@@ -208,7 +208,8 @@ def renderer(spec: dict, embed_options: dict | None = None, **_: Any) -> dict[st
     from .download import csv_link
 
     rows = _data_rows(spec)
-    link = csv_link(rows, str(title or "chart")) if rows else ""
+    own = (spec.get("usermeta") or {}).get("csv", True)  # False: the caller offers the rows
+    link = csv_link(rows, str(title or "chart")) if rows and own else ""
     return {
         "text/html": chart_html(spec, include_bundle=include, embed_options=embed_options) + link,
         "text/plain": f"<Chart: {title}>" if title else "<Chart>",
