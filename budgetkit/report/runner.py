@@ -320,6 +320,16 @@ def _crashed_info(crash: Any, path: Path, stem: str, sha: str) -> DocumentInfo:
     return DocumentInfo(str(path), stem, sha, error=f"worker lost: {crash.reason}")
 
 
+def _as_printed(amount: Any) -> str:
+    """A dataset figure (decimal(20,6)) without the zeros the dataset's type added: at least
+    two decimals, more only where they carry digits (1668.140000 → 1668.14, 16497.864000 →
+    16497.864). The value is unchanged; only its padding goes."""
+    from decimal import Decimal
+
+    d = Decimal(str(amount))
+    return str(d.quantize(Decimal("0.01")) if d == d.quantize(Decimal("0.01")) else d.normalize())
+
+
 def _corpus_infos(
     plan: CorpusPlan, stems: list[str], out: Path, library: str
 ) -> dict[str, DocumentInfo]:
@@ -343,7 +353,7 @@ def _corpus_infos(
             scope=r.get("scope"),
             findings=finding_counts(r),
             sources=[str(p) for p in d.paths] if len(d.paths) > 1 else [],
-            total=None if total is None or pd.isna(total) else str(total),
+            total=None if total is None or pd.isna(total) else _as_printed(total),
         )
         write_atomic(
             out / stem / "findings.html", findings_html(info, findings.get(d.document, empty))
