@@ -203,6 +203,11 @@ def _stems(paths: Sequence[Path], reserved: Sequence[str] = ()) -> list[str]:
     return [names[str(p)] for p in paths]
 
 
+def _accepted(wanted: dict[str, Any], declared: set[str], given: dict | None) -> dict[str, Any]:
+    """The parameters a notebook takes: those it declares, and any the caller gave."""
+    return {k: v for k, v in wanted.items() if k in declared or k in (given or {})}
+
+
 def _budget_parameter(files: list[Path] | None) -> dict[str, Any]:
     if not files:
         return {}
@@ -724,9 +729,7 @@ def run_reports(
                 **_budget_parameter(budget_of.get(doc)),  # execution: the same year's budget
                 **(parameters or {}),
             }
-            params = {
-                k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
-            }
+            params = _accepted(wanted, declared[nb], parameters)
             plans.append((doc, stem, nb, params, report_key(sha, nb, library, params)))
 
     comparing = []  # (comparison, output folder name, notebook, parameters, key)
@@ -739,9 +742,7 @@ def run_reports(
                 "language": language,
                 **(parameters or {}),
             }
-            params = {
-                k: v for k, v in wanted.items() if k in declared[nb] or k in (parameters or {})
-            }
+            params = _accepted(wanted, declared[nb], parameters)
             comparing.append((comp, stem, nb, params, report_key(comp.sha, nb, library, params)))
 
     current = [
@@ -772,6 +773,22 @@ def run_reports(
     if cluster is None:
         _preload()  # before the pool's workers fork: they share it
     ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
+
+    def make_job(document: str, nb: Path, stem: str, params: dict, key: str, title: str) -> dict:
+        """What a worker needs to run one report (`run_one`)."""
+        return {
+            "document": document,
+            "notebook": nb.stem,
+            "notebook_path": str(nb),
+            "out_dir": str(out / stem),
+            "parameters": params,
+            "key": key,
+            "library": library,
+            "title": title,
+            "kernel": kernel,
+            "warm": bool(shared[nb]),
+            "timeout": timeout,
+        }
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
         """fn(*a) for each a: on the cluster (in order), in the pool (as completed unless
@@ -818,42 +835,15 @@ def run_reports(
             if done:
                 outcomes.append(done)
                 continue
-            todo.append(
-                {
-                    "document": str(doc),
-                    "notebook": name,
-                    "notebook_path": str(nb),
-                    "out_dir": str(out / stem),
-                    "parameters": params,
-                    "key": key,
-                    "library": library,
-                    "title": f"{info.department or doc.stem} {info.year or ''} · {name}",
-                    "kernel": kernel,
-                    "warm": bool(shared[nb]),
-                    "timeout": timeout,
-                }
-            )
+            title = f"{info.department or doc.stem} {info.year or ''} · {name}"
+            todo.append(make_job(str(doc), nb, stem, params, key, title))
         for (comp, stem, nb, params, key), done in zip(
             comparing, current[len(plans) :], strict=True
         ):
             if done:
                 outcomes.append(done)
                 continue
-            todo.append(
-                {
-                    "document": comp.label,
-                    "notebook": nb.stem,
-                    "notebook_path": str(nb),
-                    "out_dir": str(out / stem),
-                    "parameters": params,
-                    "key": key,
-                    "library": library,
-                    "title": f"{comp.label} · 部门比较",
-                    "kernel": kernel,
-                    "warm": bool(shared[nb]),
-                    "timeout": timeout,
-                }
-            )
+            todo.append(make_job(comp.label, nb, stem, params, key, f"{comp.label} · 部门比较"))
         total = len(outcomes) + len(todo)
         if progress:
             for i, o in enumerate(outcomes, 1):
