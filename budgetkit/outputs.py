@@ -26,9 +26,15 @@ def safe_stem(path: str | Path) -> str:
     suffix = Path(stem).suffix
     if suffix and stem != suffix:
         stem = stem[: -len(suffix)]
-    stem = unicodedata.normalize("NFC", stem)
-    stem = _UNSAFE.sub("_", stem).lstrip(".").strip("_")[:MAX_LEN]
-    return stem or "document"
+    return safe_name(stem)
+
+
+def safe_name(text: str) -> str:
+    """Any text (a region's name, a stem) made safe for a folder or file name: no path
+    separators or reserved characters, no dot first, never empty."""
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE.sub("_", name).lstrip(".").strip("_")[:MAX_LEN]
+    return name or "document"
 
 
 def resolved(path: str | Path) -> str:

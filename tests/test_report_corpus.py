@@ -193,3 +193,33 @@ def test_a_final_account_is_paired_with_its_departments_budget_of_the_same_year(
     assert _budgets(Paths(), docs) == {"f": [Path("部门预算.pdf")]}
     assert _budgets(Paths(), docs[docs["document"] != "b2"]) == {"f": [Path("单位预算.pdf")]}
     assert _budgets(Paths(), docs[docs["year"] != 2024]) == {}
+
+
+def test_comparison_folders_are_safe_and_distinct():
+    """A region's name comes from documents: it never becomes a path, and two names made
+    safe alike still get folders of their own."""
+    from budgetkit.report.corpus import Comparison
+    from budgetkit.report.runner import _comparison_stems
+
+    stems = [
+        s
+        for _, s in _comparison_stems(
+            [Comparison(r, 2025, 2, "") for r in ("../../etc/x", "a/b", "a b", "上海市普陀区")]
+        )
+    ]
+    assert stems[3] == "compare-上海市普陀区-2025"
+    assert all("/" not in s and not s.startswith(".") for s in stems)
+    assert len({s.casefold() for s in stems}) == 4
+
+
+def test_a_document_gone_since_the_build_is_said_and_the_rest_reported(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in FILES[1:]:
+        shutil.copy(SHANGHAI / name, docs / name)
+    build([docs], tmp_path / "corpus", jobs=1)
+    (docs / FILES[2]).unlink()
+    result = run_reports([], tmp_path / "out", ["performance"], corpus=tmp_path / "corpus")
+    assert result.exit_code == 0
+    assert [Path(o.document).name for o in result.outcomes] == [FILES[1]]
+    assert any(FILES[2] in n and "no longer on disk" in n for n in result.notes)

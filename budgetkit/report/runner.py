@@ -214,11 +214,26 @@ def _budget_parameter(files: list[Path] | None) -> dict[str, Any]:
     return {"budget": str(files[0]) if len(files) == 1 else [str(p) for p in files]}
 
 
-def _comparison_stem(region: str, year: int) -> str:
-    """`compare-上海市普陀区-2025`: the folder of a region's comparison report."""
-    from ..outputs import safe_stem
+def _comparison_stems(comparisons: list[Comparison]) -> list[tuple[Comparison, str]]:
+    """Each comparison with its folder name, distinct even where two regions' names are made
+    safe alike (`a/b`, `a b` → `a_b`: the second gets a hash of its name)."""
+    seen: set[str] = set()
+    out = []
+    for c in comparisons:
+        stem = _comparison_stem(c.region, c.year)
+        if stem.casefold() in seen:
+            stem += "-" + hashlib.sha256(c.region.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        seen.add(stem.casefold())
+        out.append((c, stem))
+    return out
 
-    return safe_stem(f"compare-{region}-{year}")
+
+def _comparison_stem(region: str, year: int) -> str:
+    """`compare-上海市普陀区-2025`: the folder of a region's comparison report (the region's
+    name comes from documents: made safe, never a path)."""
+    from ..outputs import safe_name
+
+    return safe_name(f"compare-{region}-{year}")
 
 
 def resolve_notebook(name: str | Path) -> Path:
@@ -695,7 +710,7 @@ def run_reports(
     comparisons: list[tuple[Comparison, str]] = []
     if corpus is not None:
         plan = corpus_plan(corpus)
-        comparisons = [(c, _comparison_stem(c.region, c.year)) for c in plan.comparisons]
+        comparisons = _comparison_stems(plan.comparisons)
         docs = [d.paths[0] for d in plan.documents]
         tables_of = {d.paths[0]: d.paths[1] for d in plan.documents if len(d.paths) > 1}
         notes = plan.notes
