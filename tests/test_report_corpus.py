@@ -31,14 +31,20 @@ def _records(ipynb: Path) -> dict:
     return out
 
 
+def _corpus_of(root: Path, names) -> Path:
+    """Copies of Shanghai documents in `root/docs`, built into `root/corpus`; the docs folder."""
+    docs = root / "docs"
+    docs.mkdir()
+    for name in names:
+        shutil.copy(SHANGHAI / name, docs / name)
+    build([docs], root / "corpus", jobs=1)
+    return docs
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
-    docs = root / "docs"
-    docs.mkdir()
-    for name in FILES:
-        shutil.copy(SHANGHAI / name, docs / name)
-    build([docs], root / "corpus", jobs=1)
+    _corpus_of(root, FILES)
     return root
 
 
@@ -98,11 +104,7 @@ def test_stored_notebooks_leave_the_vega_bundle_to_their_html(reported):
 
 
 def test_a_rebuilt_corpus_reruns_only_what_it_changed(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in FILES[1:]:
-        shutil.copy(SHANGHAI / name, docs / name)
-    build([docs], tmp_path / "corpus", jobs=1)
+    docs = _corpus_of(tmp_path, FILES[1:])
     first = run_reports([], tmp_path / "out", ["structure", "trend"], corpus=tmp_path / "corpus")
     assert {o.status for o in first.outcomes} == {"ok"}
     again = run_reports([], tmp_path / "out", ["structure", "trend"], corpus=tmp_path / "corpus")
@@ -213,11 +215,7 @@ def test_comparison_folders_are_safe_and_distinct():
 
 
 def test_a_document_gone_since_the_build_is_said_and_the_rest_reported(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in FILES[1:]:
-        shutil.copy(SHANGHAI / name, docs / name)
-    build([docs], tmp_path / "corpus", jobs=1)
+    docs = _corpus_of(tmp_path, FILES[1:])
     (docs / FILES[2]).unlink()
     result = run_reports([], tmp_path / "out", ["performance"], corpus=tmp_path / "corpus")
     assert result.exit_code == 0
