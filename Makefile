@@ -16,10 +16,13 @@ $(BIN)/budgetkit: pyproject.toml
 
 setup: $(BIN)/budgetkit
 
-# parse exits 1 when a document has an error finding (real documents do); 2 is a failure
+# parse exits 1 when a document has an error finding (real documents do); 2 is a failure.
+# The reports come from a corpus of everything in data/: every document, and one comparison
+# per region and year.
 demo: setup
 	$(BIN)/budgetkit parse $(DOCS) --out reports/parsed; test $$? -le 1
-	$(BIN)/budgetkit report $(DOCS) --out reports --jobs 2
+	$(BIN)/budgetkit corpus build data --out reports/corpus --jobs 2
+	$(BIN)/budgetkit report --corpus reports/corpus --out reports --jobs 2
 
 test: setup
 	$(BIN)/ruff check budgetkit tests benchmarks notebooks
