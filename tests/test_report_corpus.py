@@ -4,6 +4,7 @@ the same reports when they run on a Dask cluster."""
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from decimal import Decimal
@@ -221,3 +222,15 @@ def test_a_document_gone_since_the_build_is_said_and_the_rest_reported(tmp_path)
     assert result.exit_code == 0
     assert [Path(o.document).name for o in result.outcomes] == [FILES[1]]
     assert any(FILES[2] in n and "no longer on disk" in n for n in result.notes)
+
+
+def test_a_file_the_corpus_could_not_read_is_a_row_of_the_index(tmp_path):
+    docs = _corpus_of(tmp_path, FILES[2:])
+    (docs / "菜单.txt").write_text("今日菜单：米饭 2 元，面条 3 元。\n", "utf-8")  # no disclosure
+    build([docs], tmp_path / "corpus", jobs=1)
+    result = run_reports([], tmp_path / "out", ["performance"], corpus=tmp_path / "corpus")
+    assert [Path(o.document).name for o in result.outcomes] == [FILES[2]]
+    bad = [i for i in result.documents if i.error]
+    assert [Path(i.path).name for i in bad] == ["菜单.txt"]
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "菜单.txt" in index and html.escape(bad[0].error) in index

@@ -56,6 +56,7 @@ class CorpusPlan:
     documents: list[Planned] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)  # files the build could not read
 
 
 def _digest(parts) -> str:
@@ -98,6 +99,7 @@ def corpus_plan(corpus: str | Path) -> CorpusPlan:
             plan.comparisons.append(
                 Comparison(str(region), int(year), len(group), _digest(sorted(region_docs.sha256)))
             )
+        plan.failures = c.failures.to_dict("records")  # listed in the index, with the reason
         unplaced = budgets["region"].isna().sum() if len(budgets) else 0
         if unplaced:
             plan.notes.append(

@@ -102,7 +102,7 @@ def index_html(infos: Sequence[DocumentInfo], outcomes: Sequence[ReportOutcome],
     for info in infos:
         f = info.findings
         findings = f"{info.stem}/findings.html"
-        has_page = (out / findings).is_file()
+        has_page = bool(info.stem) and (out / findings).is_file()
 
         def count(sev: str, f=f, findings=findings, has_page=has_page) -> str:
             if not f:

@@ -707,6 +707,7 @@ def run_reports(
     nb_paths = [nb for nb in nb_paths if nb.stem != COMPARE]
     library = library_fingerprint()
     given: dict[str, DocumentInfo] = {}  # stem → the index row a corpus gives
+    unread: list[DocumentInfo] = []  # files the corpus could not read: rows of their own
     comparisons: list[tuple[Comparison, str]] = []
     if corpus is not None:
         plan = corpus_plan(corpus)
@@ -719,6 +720,10 @@ def run_reports(
         folder_of = {doc: str(plan.corpus) for doc in docs}
         budget_of = {d.paths[0]: d.budget for d in plan.documents if d.budget}
         given = _corpus_infos(plan, stems, out, library)
+        unread = [
+            DocumentInfo(f["path"].split(" | ")[0], "", f["sha256"] or "", error=f["reason"])
+            for f in plan.failures
+        ]
     else:
         if compare_nbs:
             raise BudgetkitError("the compare notebook needs a corpus: --corpus DIR")
@@ -898,6 +903,7 @@ def run_reports(
     outcomes.sort(key=lambda o: order.get((o.document, o.notebook), 0))
     index = out / "index.html"
     old_infos, old_outcomes = earlier_runs(out, {i.stem for i in infos})
+    infos += unread
     write_atomic(index, index_html([*infos, *old_infos], [*outcomes, *old_outcomes], out))
     return ReportResult(outcomes, infos, index, time.perf_counter() - start, notes)
 
