@@ -201,12 +201,11 @@ def test_a_final_account_is_paired_with_its_departments_budget_of_the_same_year(
 def test_comparison_folders_are_safe_and_distinct():
     """A region's name comes from documents: it never becomes a path, and two names made
     safe alike still get folders of their own."""
-    from budgetkit.report.corpus import Comparison
-    from budgetkit.report.runner import _comparison_stems
+    from budgetkit.report.corpus import Comparison, comparison_stems
 
     stems = [
         s
-        for _, s in _comparison_stems(
+        for _, s in comparison_stems(
             [Comparison(r, 2025, 2, "") for r in ("../../etc/x", "a/b", "a b", "上海市普陀区")]
         )
     ]

@@ -3,6 +3,7 @@
     plan = corpus_plan("corpus/")
     plan.documents      one `Planned` per document of the dataset: its files, index row, hash
     plan.comparisons    one `Comparison` per region and year with two or more departments
+    comparison_stems(plan.comparisons)   their folders (safe, distinct)
 
 Nothing is read again for the index: department, year, kind, scope, 支出合计 and the finding
 counts come from the dataset's `documents` table, and each document's findings page from its
@@ -144,3 +145,35 @@ def findings_of(corpus: Path, documents: list[str]):
         ids = ", ".join("'" + d.replace("'", "''") + "'" for d in documents)
         df = c.sql(f"SELECT * FROM findings WHERE document IN ({ids})")
     return {k: g.reset_index(drop=True) for k, g in df.groupby("document")} if len(df) else {}
+
+
+def comparison_stems(comparisons: list[Comparison]) -> list[tuple[Comparison, str]]:
+    """Each comparison with its folder name, distinct even where two regions' names are made
+    safe alike (`a/b`, `a b` → `a_b`: the second gets a hash of its name)."""
+    seen: set[str] = set()
+    out = []
+    for c in comparisons:
+        stem = comparison_stem(c.region, c.year)
+        if stem.casefold() in seen:
+            stem += "-" + hashlib.sha256(c.region.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        seen.add(stem.casefold())
+        out.append((c, stem))
+    return out
+
+
+def comparison_stem(region: str, year: int) -> str:
+    """`compare-上海市普陀区-2025`: the folder of a region's comparison report (the region's
+    name comes from documents: made safe, never a path)."""
+    from ..outputs import safe_name
+
+    return safe_name(f"compare-{region}-{year}")
+
+
+def as_printed(amount: Any) -> str:
+    """A dataset figure (decimal(20,6)) without the zeros the dataset's type added: at least
+    two decimals, more only where they carry digits (1668.140000 → 1668.14, 16497.864000 →
+    16497.864). The value is unchanged; only its padding goes."""
+    from decimal import Decimal
+
+    d = Decimal(str(amount))
+    return str(d.quantize(Decimal("0.01")) if d == d.quantize(Decimal("0.01")) else d.normalize())

@@ -41,7 +41,16 @@ from typing import Any
 from ..catalog.rules import SEVERITIES
 from ..corpus.scheduler import Crashed
 from ..outputs import sweep_stale, temporary_name
-from .corpus import COMPARE, Comparison, CorpusPlan, corpus_plan, finding_counts, findings_of
+from .corpus import (
+    COMPARE,
+    Comparison,
+    CorpusPlan,
+    as_printed,
+    comparison_stems,
+    corpus_plan,
+    finding_counts,
+    findings_of,
+)
 from .index import findings_html, index_html
 
 NOTEBOOKS = ("structure", "trend", "performance")
@@ -214,28 +223,6 @@ def _budget_parameter(files: list[Path] | None) -> dict[str, Any]:
     return {"budget": str(files[0]) if len(files) == 1 else [str(p) for p in files]}
 
 
-def _comparison_stems(comparisons: list[Comparison]) -> list[tuple[Comparison, str]]:
-    """Each comparison with its folder name, distinct even where two regions' names are made
-    safe alike (`a/b`, `a b` → `a_b`: the second gets a hash of its name)."""
-    seen: set[str] = set()
-    out = []
-    for c in comparisons:
-        stem = _comparison_stem(c.region, c.year)
-        if stem.casefold() in seen:
-            stem += "-" + hashlib.sha256(c.region.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        seen.add(stem.casefold())
-        out.append((c, stem))
-    return out
-
-
-def _comparison_stem(region: str, year: int) -> str:
-    """`compare-上海市普陀区-2025`: the folder of a region's comparison report (the region's
-    name comes from documents: made safe, never a path)."""
-    from ..outputs import safe_name
-
-    return safe_name(f"compare-{region}-{year}")
-
-
 def resolve_notebook(name: str | Path) -> Path:
     """A notebook by name (`structure`) from `notebooks/`, or by path."""
     p = Path(name)
@@ -340,16 +327,6 @@ def _crashed_info(crash: Any, path: Path, stem: str, sha: str) -> DocumentInfo:
     return DocumentInfo(str(path), stem, sha, error=f"worker lost: {crash.reason}")
 
 
-def _as_printed(amount: Any) -> str:
-    """A dataset figure (decimal(20,6)) without the zeros the dataset's type added: at least
-    two decimals, more only where they carry digits (1668.140000 → 1668.14, 16497.864000 →
-    16497.864). The value is unchanged; only its padding goes."""
-    from decimal import Decimal
-
-    d = Decimal(str(amount))
-    return str(d.quantize(Decimal("0.01")) if d == d.quantize(Decimal("0.01")) else d.normalize())
-
-
 def _corpus_infos(
     plan: CorpusPlan, stems: list[str], out: Path, library: str
 ) -> dict[str, DocumentInfo]:
@@ -373,7 +350,7 @@ def _corpus_infos(
             scope=r.get("scope"),
             findings=finding_counts(r),
             sources=[str(p) for p in d.paths] if len(d.paths) > 1 else [],
-            total=None if total is None or pd.isna(total) else _as_printed(total),
+            total=None if total is None or pd.isna(total) else as_printed(total),
         )
         write_atomic(
             out / stem / "findings.html", findings_html(info, findings.get(d.document, empty))
@@ -711,7 +688,7 @@ def run_reports(
     comparisons: list[tuple[Comparison, str]] = []
     if corpus is not None:
         plan = corpus_plan(corpus)
-        comparisons = _comparison_stems(plan.comparisons)
+        comparisons = comparison_stems(plan.comparisons)
         docs = [d.paths[0] for d in plan.documents]
         tables_of = {d.paths[0]: d.paths[1] for d in plan.documents if len(d.paths) > 1}
         notes = plan.notes
