@@ -148,14 +148,17 @@ def _cached(paths, parse_them):
 
     try:
         keep = int(os.environ.get("BUDGETKIT_READ_CACHE") or 0)
+    except ValueError:
+        keep = 0
+    if keep <= 0:
+        return parse_them()
+    try:
         key = tuple(
             (str(Path(p).resolve()), st.st_size, st.st_mtime_ns)
             for p in paths
             for st in [os.stat(p)]
         )
-    except (OSError, ValueError, TypeError):  # a missing file: let the read say so
-        keep = 0
-    if keep <= 0:
+    except (OSError, TypeError):  # a missing file: let the read say so
         return parse_them()
     if key in _parses:
         _parses[key] = _parses.pop(key)  # the most recent last

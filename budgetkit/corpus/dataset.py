@@ -12,6 +12,7 @@ corpus folder still opens (corpus.duckdb holds absolute paths for outside tools)
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import BudgetkitError
@@ -37,7 +38,7 @@ class Corpus:
     def __repr__(self) -> str:
         return f"<Corpus {self.path} ({self.generation.name})>"
 
-    @property
+    @cached_property
     def manifest(self) -> dict:
         """The generation's manifest (budgetkit version, counts, files, build folder)."""
         import json

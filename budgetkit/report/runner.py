@@ -733,7 +733,7 @@ def run_reports(
     for comp, stem in comparisons:
         for nb in compare_nbs:
             wanted = {
-                "corpus": str(Path(corpus or ".").resolve()),
+                "corpus": str(plan.corpus),
                 "region": comp.region,
                 "year": comp.year,
                 "language": language,
@@ -819,7 +819,7 @@ def run_reports(
         info_of = {info.stem: info for info in infos}
         outcomes: list[ReportOutcome] = []
         todo: list[dict[str, Any]] = []
-        for (doc, stem, nb, params, key), done in zip(plans, current, strict=False):
+        for (doc, stem, nb, params, key), done in zip(plans, current[: len(plans)], strict=True):
             info, name = info_of[stem], nb.stem
             if name in FINAL_NOTEBOOKS and info.kind != "final":
                 continue  # budget vs actual (execution): final accounts only
