@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -21,7 +23,7 @@ SEED = ROOT / "data" / "seed" / "000_d8581a66e967af08.txt"
 ALL_NOTEBOOKS = (*NOTEBOOKS, "explore", "literacy")
 
 
-def _notebook(path: Path, *cells: str, warm: bool = False) -> Path:
+def _notebook(path: Path, *cells: str, warm: bool = False, here: bool = False) -> Path:
     params = new_code_cell('document = "x"')
     params.metadata["tags"] = ["parameters"]
     nb = new_notebook(cells=[new_markdown_cell("# t"), params, *(new_code_cell(c) for c in cells)])
@@ -31,7 +33,7 @@ def _notebook(path: Path, *cells: str, warm: bool = False) -> Path:
         "language": "python",
     }
     if warm:
-        nb.metadata["budgetkit"] = {"warm_kernel": True}
+        nb.metadata["budgetkit"] = {"warm_kernel": True, "in_process": here}
     nbformat.write(nb, path)
     return path
 
@@ -132,32 +134,52 @@ def test_failures_are_isolated_listed_and_rerun_skips(tmp_path):
 PID = "import os\nfrom budgetkit.present.record import record\nrecord('pid', os.getpid())"
 
 
-def test_reports_share_a_warm_kernel_but_start_from_a_clean_namespace(tmp_path):
-    a = _notebook(tmp_path / "a.ipynb", PID, "leak = 1\nos.chdir('/')", warm=True)
+def _sharing_notebooks(tmp_path, here: bool):
+    a = _notebook(tmp_path / "a.ipynb", PID, "leak = 1\nos.chdir('/')", warm=True, here=here)
     b = _notebook(
         tmp_path / "b.ipynb",
         PID,
         "record('leaked', 'leak' in globals())\nrecord('cwd', os.getcwd())",
         warm=True,
+        here=here,
     )
-    bad = _notebook(tmp_path / "bad.ipynb", PID, "raise ValueError('boom')", warm=True)
-    quits = _notebook(tmp_path / "quits.ipynb", PID, "exit()", warm=True)
-    after = _notebook(tmp_path / "after.ipynb", PID, warm=True)
+    bad = _notebook(tmp_path / "bad.ipynb", PID, "raise ValueError('boom')", warm=True, here=here)
+    quits = _notebook(tmp_path / "quits.ipynb", PID, "exit()", warm=True, here=here)
+    after = _notebook(tmp_path / "after.ipynb", PID, warm=True, here=here)
     out = tmp_path / "out"
     runs = run_reports([SEED], out, [str(a), str(b), str(bad), str(quits), str(after)], jobs=1)
     got = {i: recorded(o.ipynb) for i, o in enumerate(runs.outcomes)}
-    assert got[1]["pid"] == got[0]["pid"]  # b ran in a's kernel ...
-    assert got[1]["leaked"] is False and got[1]["cwd"] == str(tmp_path)  # ... reset in between
+    assert got[1]["leaked"] is False and got[1]["cwd"] == str(tmp_path)  # reset in between
     first_cell = next(
         c
         for c in nbformat.read(runs.outcomes[1].ipynb, as_version=4).cells
         if c.cell_type == "code"
     )
     assert first_cell.execution_count == 1
+    return runs, got
+
+
+def test_reports_run_in_process_but_start_from_a_clean_namespace(tmp_path):
+    """A run's own process runs the notebooks that may share a kernel (`report.inprocess`):
+    each starts afresh (globals, cwd, counts); a failure or `exit()` harms no other."""
+    runs, got = _sharing_notebooks(tmp_path, here=True)
+    assert {g["pid"] for g in got.values()} == {os.getpid()}
+    failed = runs.outcomes[2]
+    assert failed.failed and failed.cell == 3 and failed.error == "ValueError: boom"
+    assert [o.status for o in runs.outcomes[3:]] == ["ok", "ok"]
+
+
+def test_reports_share_a_warm_kernel_but_start_from_a_clean_namespace(tmp_path):
+    """Notebooks that need a kernel (widgets), or where they cannot run in process (a
+    cluster worker's threads), share a warm kernel."""
+    runs, got = _sharing_notebooks(tmp_path, here=False)
+    a, b, bad, quits, after = (tmp_path / f"{n}.ipynb" for n in ("a", "b", "bad", "quits", "after"))
+    assert got[0]["pid"] != os.getpid() and got[1]["pid"] == got[0]["pid"]  # b ran in a's kernel
     assert runs.outcomes[2].failed and got[3]["pid"] != got[2]["pid"]  # a failure retires it
     # a notebook that ends its kernel (exit()) is fine itself; the next one gets a new kernel
     assert [o.status for o in runs.outcomes[3:]] == ["ok", "ok"] and got[4]["pid"] != got[3]["pid"]
 
+    out = tmp_path / "out"
     fresh = run_reports([SEED], out, [str(a), str(b)], jobs=1, force=True, reuse_kernel=False)
     pids = [recorded(o.ipynb)["pid"] for o in fresh.outcomes]
     assert pids[0] != pids[1]
@@ -198,9 +220,10 @@ def test_a_forked_worker_leaves_its_parents_kernel_alone(tmp_path):
         kernel.shutdown()
 
 
-def test_warm_kernels_write_the_same_reports_as_fresh_ones(tmp_path):
-    """All five bundled notebooks, one after another in one kernel, write what fresh kernels
-    write: nothing a notebook leaves in a module (e.g. 'Vega bundle sent') changes the next."""
+def test_shared_runs_write_the_same_reports_as_fresh_kernels(tmp_path):
+    """All five bundled notebooks, one after another in this process (`report.inprocess`),
+    write what fresh kernels write: the same outputs in the same order, and nothing a notebook
+    leaves in a module (e.g. 'Vega bundle sent') changes the next."""
     warm = run_reports([SEED], tmp_path / "warm", ALL_NOTEBOOKS, jobs=1)
     fresh = run_reports([SEED], tmp_path / "fresh", ALL_NOTEBOOKS, jobs=1, reuse_kernel=False)
 
@@ -208,6 +231,7 @@ def test_warm_kernels_write_the_same_reports_as_fresh_ones(tmp_path):
         cells = nbformat.read(o.ipynb, as_version=4).cells
         text = json.dumps([(c.get("execution_count"), c.get("outputs")) for c in cells])
         text = re.sub(r"bk-chart-[0-9a-f]{12}", "bk-chart-ID", text)  # random element ids
+        text = re.sub(r"view_[0-9a-f]{16}", "view_ID", text)  # Altair's: hashes str(DataFrame)
         return re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": "ID"', text)  # widget ids
 
     assert warm.exit_code == 0 and fresh.exit_code == 0, warm.summary() + fresh.summary()
@@ -273,3 +297,42 @@ def test_runner_preload_skips_the_slow_rfc3987_grammar_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def _cells(outcome):
+    return nbformat.read(outcome.ipynb, as_version=4).cells
+
+
+def test_in_process_cells_keep_nbclients_outputs_and_timeout(tmp_path):
+    """Streams, displays, results and errors come out as a kernel gives them, in order; a
+    cell running past the timeout fails with its own error and the run goes on."""
+    cells = (
+        "import sys\nprint('a')\nprint('b')\nsys.stderr.write('warn\\n')\ndisplay(1)\nprint('c')\n2",
+        "",
+        "x = 1",
+        "1/0",
+    )
+    here = _notebook(tmp_path / "here.ipynb", *cells, warm=True, here=True)
+    out = tmp_path / "out"
+    ran = run_reports([SEED], out, [str(here)], jobs=1)
+    fresh = run_reports([SEED], tmp_path / "fresh", [str(here)], jobs=1, reuse_kernel=False)
+
+    def outputs(o):  # tracebacks without their colours (the two highlight code differently)
+        text = json.dumps([(c.get("execution_count"), c.get("outputs")) for c in _cells(o)])
+        return json.loads(re.sub(r"\\u001b\[[0-9;]*m", "", text))
+
+    assert outputs(ran.outcomes[0]) == outputs(fresh.outcomes[0])
+    assert ran.outcomes[0].error == "ZeroDivisionError: division by zero"
+    first = next(outs for _, outs in outputs(ran.outcomes[0]) if outs and "text" in outs[0])
+    assert [o["output_type"] for o in first] == [
+        "stream", "stream", "display_data", "stream", "execute_result"
+    ]  # fmt: skip
+
+    assert "ZeroDivisionError" in outputs(ran.outcomes[0])[-1][1][0]["traceback"][-1]
+
+    slow = _notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)", warm=True, here=True)
+    t0 = time.perf_counter()
+    timed = run_reports([SEED], out, [str(slow), str(here)], jobs=1, timeout=1)
+    assert time.perf_counter() - t0 < 20
+    assert timed.outcomes[0].error == "CellTimeoutError: the cell ran longer than 1 s"
+    assert timed.outcomes[1].error == "ZeroDivisionError: division by zero"  # it went on

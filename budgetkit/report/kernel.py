@@ -12,6 +12,10 @@ themselves safe to share a kernel get one: `metadata.budgetkit.warm_kernel = tru
 notebooks do, and a test checks that they write the same reports in a warm kernel as in fresh
 ones; any other notebook runs in a fresh kernel.
 
+A report worker that runs one report at a time runs notebooks that also declare
+`metadata.budgetkit.in_process` in its own process instead (`report.inprocess`, no kernel at
+all); the warm kernel serves the others, and every report of a cluster worker's threads.
+
 `prestart()` launches a process's kernel(s) before it has a notebook to run, with the
 notebooks' imports queued, so that start-up overlaps other work (reading the documents).
 A kernel that died, failed a report or its reset (it may be stuck), or has served `MAX_USES`
@@ -56,13 +60,25 @@ _RESET = (  # a kernel asked to exit (`exit()`) stops shortly: an error here rep
 _log = logging.getLogger(__name__)
 
 
+def _declared(notebook: str | Path) -> dict:
+    return json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+
+
 def warm_kernel_name(notebook: str | Path, kernel_name: str | None = None) -> str | None:
     """The kernel the notebook may share with others (`kernel_name`, else its kernelspec's),
     or None when it does not declare `metadata.budgetkit.warm_kernel`."""
-    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    meta = _declared(notebook)
     if not meta.get("budgetkit", {}).get("warm_kernel"):
         return None
     return kernel_name or meta.get("kernelspec", {}).get("name") or "python3"
+
+
+def runs_in_process(notebook: str | Path) -> bool:
+    """Whether the notebook declares it needs no kernel of its own
+    (`metadata.budgetkit.in_process`: no widgets or comms), so that a report worker may run
+    its cells itself (`report.inprocess`). It must share a kernel too."""
+    flags = _declared(notebook).get("budgetkit", {})
+    return bool(flags.get("in_process") and flags.get("warm_kernel"))
 
 
 @dataclass

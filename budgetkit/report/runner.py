@@ -402,7 +402,7 @@ def _ignore(signum, frame) -> None:
     """Ctrl-C in a pool worker: nothing (the parent ends the run)."""
 
 
-def _worker_start(parent: int, warm: list[str], warm_up: str) -> None:
+def _worker_start(parent: int, warm: tuple[list[str], list[str]], warm_up: str) -> None:
     """Pool worker initializer: end with the parent and on SIGTERM, then warm a kernel."""
     import signal
 
@@ -412,7 +412,29 @@ def _worker_start(parent: int, warm: list[str], warm_up: str) -> None:
     # ignored in the kernels this process starts, a handler does not survive their exec.
     signal.signal(signal.SIGINT, _ignore)
     _die_with_parent(parent)
-    _kernel_module().prestart(warm, warm_up)
+    _warm(*warm, warm_up)
+
+
+def _in_process(kernel_name: str) -> bool:
+    """Whether a shared-kernel report runs in this process (`report.inprocess`): the default
+    `python3` kernel, where this thread may (another kernel name runs in that kernel)."""
+    from . import inprocess
+
+    return kernel_name == "python3" and inprocess.available()
+
+
+def _warm(kernels: list[str], here: list[str], warm_up: str) -> None:
+    """Get ready for the reports that share a kernel: prestart the `kernels` (names), and
+    for notebooks that may run in process (`here`, their kernel names) this process's shell
+    with `warm_up` imported, or their kernels where this thread cannot run them itself."""
+    from . import inprocess
+
+    kept = [n for n in here if _in_process(n)]
+    if kept:
+        inprocess.run_cell(inprocess.shell(), warm_up)
+    names = sorted({*kernels, *(n for n in here if n not in kept)})
+    if names:
+        _kernel_module().prestart(names, warm_up)
 
 
 class Ended(SystemExit):
@@ -517,9 +539,13 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
 
     from ..present.export import has_content, notebook_to_html
     from ..present.render import without_bundle
+    from . import inprocess
     from .kernel import ENGINE, KERNEL_ARGUMENTS
 
     _kernel_env()
+    shared = job.get("warm") or None  # the kernel name reports share, if this one may
+    here = shared and job.get("in_process") and _in_process(shared)
+    engine = inprocess.ENGINE if here else ENGINE if shared else None
     t0 = time.perf_counter()
     out_dir, name = Path(job["out_dir"]), job["notebook"]
     final_nb, final_html, stamp = (out_dir / f"{name}.{ext}" for ext in ("ipynb", "html", "json"))
@@ -541,9 +567,9 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
                 str(tmp_nb),
                 parameters=job["parameters"],
                 kernel_name=job.get("kernel"),
-                engine_name=ENGINE if job.get("warm") else None,
+                engine_name=engine,
                 extra_arguments=KERNEL_ARGUMENTS,
-                **({"workdir": str(Path(job["notebook_path"]).parent)} if job.get("warm") else {}),
+                **({"workdir": str(Path(job["notebook_path"]).parent)} if engine else {}),
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
@@ -659,8 +685,9 @@ def run_reports(
     year with two or more departments (see `report.corpus`).
 
     `parameters` are extra papermill parameters for every report; `progress(outcome, done,
-    total)` is called as each report ends. Notebooks that declare it (the bundled ones) share
-    one warm kernel per process, namespace cleared in between (see `budgetkit.report.kernel`);
+    total)` is called as each report ends. Notebooks that declare it (the bundled ones) run in
+    the worker's own process (`report.inprocess`) or share one warm kernel per worker,
+    namespace cleared in between (see `budgetkit.report.kernel`);
     `reuse_kernel=False` starts a fresh kernel for every report instead. `language` (zh, en
     or both) is the notebooks' `language` parameter. Never raises for a failing document or
     notebook: see `ReportResult.failures` and `.exit_code`.
@@ -752,7 +779,15 @@ def run_reports(
         nb: reuse_kernel and kernels.warm_kernel_name(nb, kernel)
         for nb in [*nb_paths, *compare_nbs]
     }
-    warm = sorted({n for n in shared.values() if n}) if not all(current) else []
+    here = {nb: bool(shared[nb]) and kernels.runs_in_process(nb) for nb in shared}
+    warm = (
+        ([], [])
+        if all(current)
+        else (
+            sorted({n for nb, n in shared.items() if n and not here[nb]}),
+            sorted({n for nb, n in shared.items() if n and here[nb]}),
+        )
+    )
     _kernel_env()
     handlers = _catch_ending()
     cluster = None
@@ -766,7 +801,7 @@ def run_reports(
             jobs, initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
         )
     else:
-        kernels.prestart(warm, WARM_UP)
+        _warm(*warm, WARM_UP)
     if cluster is None:
         _preload()  # before the pool's workers fork: they share it
     ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
@@ -783,7 +818,8 @@ def run_reports(
             "library": library,
             "title": title,
             "kernel": kernel,
-            "warm": bool(shared[nb]),
+            "warm": shared[nb] or None,
+            "in_process": here[nb],
             "timeout": timeout,
         }
 

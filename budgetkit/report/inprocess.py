@@ -1,0 +1,201 @@
+"""papermill's `budgetkit-inprocess` engine: a notebook's cells run in this process's IPython.
+
+A warm kernel (`kernel`) still costs each report its messages: every output is serialised,
+sent over ZeroMQ and parsed back (the first chart's carries the 0.9 MB Vega bundle), and
+the worker waits while the kernel works. A report worker that runs one report at a time has
+no need of a second process, so it runs the cells itself, in an IPython shell of its own,
+and collects each cell's outputs exactly as nbclient stores them: streams, `display_data`,
+`execute_result` and `error` (name, value, traceback), in order, with execution counts.
+
+The same rules as for a warm kernel apply (modules stay imported between notebooks), and
+there is no kernel for widgets or comms, so only notebooks that declare both
+`metadata.budgetkit.warm_kernel` and `metadata.budgetkit.in_process` run here (the bundled
+ones but the widget explorer), and only where the shell can be this process's own: the main thread of a process that is not itself inside IPython
+(`available()`). Elsewhere (a Dask worker's threads, a Jupyter session calling the runner)
+the runner uses the warm kernel. Ctrl-C and the runner's own end signal are not a cell's
+error: they stop the run. A cell running past `execution_timeout` seconds is interrupted
+with `CellTimeoutError`, like nbclient's.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Any
+
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from nbformat.v4 import output_from_msg
+from papermill.engines import Engine, papermill_engines
+from traitlets.config import Config
+
+ENGINE = "budgetkit-inprocess"
+
+
+class CellTimeoutError(TimeoutError):
+    """A cell ran longer than the report's `execution_timeout`."""
+
+
+class _Outputs:
+    """The outputs of the cell running now (nbformat nodes, in the order they came)."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.count: int | None = None
+
+    def add(self, msg_type: str, content: dict) -> None:
+        self.items.append(output_from_msg({"header": {"msg_type": msg_type}, "content": content}))
+
+    def stream(self, name: str, text: str) -> None:
+        last = self.items[-1] if self.items else None
+        if last is not None and last.get("output_type") == "stream" and last.name == name:
+            last.text += text  # one output per run of text, as Jupyter shows it
+        else:
+            self.add("stream", {"name": name, "text": text})
+
+
+class _Stream:
+    """sys.stdout / sys.stderr while a cell runs."""
+
+    def __init__(self, outputs: _Outputs, name: str) -> None:
+        self.outputs, self.name = outputs, name
+        self.encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        if text:
+            self.outputs.stream(self.name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _Publisher(DisplayPublisher):
+    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
+        assert isinstance(self.shell, _Shell)
+        self.shell.outputs.add("display_data", {"data": data, "metadata": metadata or {}})
+
+
+class _Hook(DisplayHook):
+    """A cell's last expression → `execute_result`, nothing printed."""
+
+    def start_displayhook(self) -> None:
+        pass
+
+    def write_output_prompt(self) -> None:
+        pass
+
+    def write_format_data(self, format_dict, md_dict=None) -> None:
+        assert isinstance(self.shell, _Shell)
+        self.shell.outputs.add(
+            "execute_result",
+            {"data": format_dict, "metadata": md_dict or {}, "execution_count": self.prompt_count},
+        )
+
+    def finish_displayhook(self) -> None:
+        pass
+
+
+class _Shell(InteractiveShell):
+    """An IPython shell whose outputs go to the running cell's `_Outputs`."""
+
+    displayhook_class = _Hook  # type: ignore[assignment]
+    display_pub_class = _Publisher  # type: ignore[assignment]
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.outputs = _Outputs()
+        super().__init__(**kwargs)
+
+    def ask_exit(self) -> None:
+        """`exit()` in a cell: nothing to end (a kernel would stop; here the next notebook
+        starts afresh anyway)."""
+        self.exit_now = True
+
+    def _showtraceback(self, etype, evalue, stb) -> None:
+        self.outputs.add(
+            "error", {"ename": etype.__name__, "evalue": str(evalue), "traceback": list(stb)}
+        )
+
+
+def available() -> bool:
+    """Whether this thread may run notebooks in process: the main thread, and no IPython
+    shell but ours in the process (a Jupyter session's would be taken over)."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    return not InteractiveShell.initialized() or isinstance(InteractiveShell.instance(), _Shell)
+
+
+def shell() -> _Shell:
+    """This process's shell (made on first use; no history file)."""
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    return _Shell.instance(config=config)
+
+
+@contextmanager
+def _captured(sh: _Shell, timeout: float | None):
+    """Route stdout/stderr to the cell's outputs; interrupt it after `timeout` seconds."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Stream(sh.outputs, "stdout"), _Stream(sh.outputs, "stderr")
+
+    def expire(signum, frame):
+        raise CellTimeoutError(f"the cell ran longer than {timeout:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire) if timeout else None
+    if timeout:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        sys.stdout, sys.stderr = saved
+
+
+def run_cell(sh: _Shell, source: str, timeout: float | None = None) -> tuple[list, int, bool]:
+    """(outputs, execution count, succeeded) of one cell. Ctrl-C and the run's end signals
+    (BaseExceptions other than a plain SystemExit) are raised again: they are not the cell's."""
+    sh.outputs = _Outputs()
+    with _captured(sh, timeout):
+        result = sh.run_cell(source, store_history=True)
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None and not isinstance(error, Exception) and type(error) is not SystemExit:
+        raise error
+    return sh.outputs.items, result.execution_count, error is None
+
+
+class InProcessEngine(Engine):
+    """Runs the notebook's code cells in `shell()`, namespace cleared first."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls, nb_man, kernel_name, execution_timeout=None, workdir=None, **kwargs
+    ):
+        sh = shell()
+        sh.reset(new_session=True)
+        os.chdir(workdir or os.getcwd())
+        os.environ.setdefault("BUDGETKIT_READ_CACHE", "2")  # a document's notebooks read it once
+        for index, cell in enumerate(nb_man.nb.cells):
+            nb_man.cell_start(cell, index)
+            try:
+                if cell.cell_type != "code" or not cell.source.strip():
+                    continue  # as nbclient: a blank cell keeps no count
+                outputs, count, ok = run_cell(sh, cell.source, execution_timeout)
+                cell.outputs, cell.execution_count = outputs, count
+                if not ok:
+                    nb_man.cell_exception(cell, cell_index=index)
+                    break
+            finally:
+                nb_man.cell_complete(cell, cell_index=index)
+        return nb_man.nb
+
+
+papermill_engines.register(ENGINE, InProcessEngine)
