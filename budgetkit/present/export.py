@@ -95,16 +95,24 @@ def _header(title: str, parameters: dict[str, Any], generated: dict[str, Any]) -
 
 
 def _without_records(nb: Any) -> Any:
-    """A copy of `nb` without the invisible `record` outputs (nbconvert warns about them)."""
+    """A copy of `nb` without the invisible `record` outputs (nbconvert warns about them),
+    and with the Vega bundle left out (`render.without_bundle`): nbconvert parses and
+    re-serialises every page, and the bundle is three quarters of it."""
     import copy
 
     from .record import MIME
+    from .render import without_bundle
 
     nb = copy.copy(nb)
     nb.cells = [copy.copy(c) for c in nb.cells]
     for cell in nb.cells:
         if "outputs" in cell:
-            cell.outputs = [o for o in cell.outputs if set(o.get("data", {})) != {MIME}]
+            cell.outputs = [
+                copy.deepcopy(o) if "data" in o else o
+                for o in cell.outputs
+                if set(o.get("data", {})) != {MIME}
+            ]
+    without_bundle(nb)
     return nb
 
 
@@ -163,6 +171,8 @@ def notebook_to_html(
     nb: Any, *, title: str = "", parameters: dict | None = None, generated: dict | None = None
 ) -> str:
     """HTML of an executed notebook node: outputs and prose only, parameters in the header."""
+    from .render import BUNDLE_NOTE, bundle_html
+
     parameters = parameters or {}
     nb, _ = without_empty_sections(_without_records(nb))
     resources = {
@@ -173,4 +183,4 @@ def notebook_to_html(
         },
     }
     body, _ = html_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return body.replace(BUNDLE_NOTE, bundle_html(), 1)  # where the first chart had it
