@@ -107,6 +107,7 @@ class _Hook(DisplayHook):
     def flush(self) -> None:
         """Forget the cached results (`_1`, `_`, `Out`…) as IPython's `reset` does, without
         its full garbage collection: 0.1 s a report, and the collector runs on its own."""
+        assert isinstance(self.shell, _Shell)
         ns, hidden = self.shell.user_ns, self.shell.user_ns_hidden
         for n in range(1, self.prompt_count + 1):
             ns.pop(f"_{n}", None)
