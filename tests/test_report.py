@@ -160,10 +160,15 @@ def _sharing_notebooks(tmp_path, here: bool):
 
 
 def test_reports_run_in_process_but_start_from_a_clean_namespace(tmp_path):
-    """A run's own process runs the notebooks that may share a kernel (`report.inprocess`):
-    each starts afresh (globals, cwd, counts); a failure or `exit()` harms no other."""
+    """A run's worker process runs the notebooks that may share a kernel itself
+    (`report.inprocess`), never the caller's: each starts afresh (globals, cwd, counts); a
+    failure or `exit()` harms no other."""
+    from IPython.core.interactiveshell import InteractiveShell
+
     runs, got = _sharing_notebooks(tmp_path, here=True)
-    assert {g["pid"] for g in got.values()} == {os.getpid()}
+    assert len({g["pid"] for g in got.values()}) == 1  # the run's one worker ...
+    assert got[0]["pid"] != os.getpid() and not InteractiveShell.initialized()  # ... not ours
+    assert "BUDGETKIT_READ_CACHE" not in os.environ
     failed = runs.outcomes[2]
     assert failed.failed and failed.cell == 3 and failed.error == "ValueError: boom"
     assert [o.status for o in runs.outcomes[3:]] == ["ok", "ok"]

@@ -10,11 +10,12 @@ and collects each cell's outputs exactly as nbclient stores them: streams, `disp
 The same rules as for a warm kernel apply (modules stay imported between notebooks), and
 there is no kernel for widgets or comms, so only notebooks that declare both
 `metadata.budgetkit.warm_kernel` and `metadata.budgetkit.in_process` run here (the bundled
-ones but the widget explorer), and only where the shell can be this process's own: the main thread of a process that is not itself inside IPython
-(`available()`). Elsewhere (a Dask worker's threads, a Jupyter session calling the runner)
-the runner uses the warm kernel. Ctrl-C and the runner's own end signal are not a cell's
-error: they stop the run. A cell running past `execution_timeout` seconds is interrupted
-with `CellTimeoutError`, like nbclient's.
+ones but the widget explorer), and only in a process the run owns: a local run's worker
+(`claim()`), in its main thread, with no other IPython shell (`available()`). The caller's
+process is never changed by a notebook. Elsewhere (a Dask worker's threads) the runner uses
+the warm kernel. Ctrl-C and the runner's own end signal are not a cell's error: they stop
+the run. A cell running past `execution_timeout` seconds is interrupted with
+`CellTimeoutError`, like nbclient's.
 """
 
 from __future__ import annotations
@@ -138,10 +139,19 @@ class _Shell(InteractiveShell):
         )
 
 
+_claimed = {"by": 0}  # the pid of the process that is a report worker (see `claim`)
+
+
+def claim() -> None:
+    """Mark this process as a report worker: its module state (environment, pandas
+    options, a notebook's language…) is the reports' to change. Never the caller's process."""
+    _claimed["by"] = os.getpid()
+
+
 def available() -> bool:
-    """Whether this thread may run notebooks in process: the main thread, and no IPython
-    shell but ours in the process (a Jupyter session's would be taken over)."""
-    if threading.current_thread() is not threading.main_thread():
+    """Whether this thread may run notebooks in process: the main thread of a claimed report
+    worker with no IPython shell but ours (a Jupyter session's would be taken over)."""
+    if _claimed["by"] != os.getpid() or threading.current_thread() is not threading.main_thread():
         return False
     return not InteractiveShell.initialized() or isinstance(InteractiveShell.instance(), _Shell)
 

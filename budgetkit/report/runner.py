@@ -412,6 +412,9 @@ def _worker_start(parent: int, warm: tuple[list[str], list[str]], warm_up: str) 
     # ignored in the kernels this process starts, a handler does not survive their exec.
     signal.signal(signal.SIGINT, _ignore)
     _die_with_parent(parent)
+    from . import inprocess
+
+    inprocess.claim()  # this process is the run's: notebooks may run in it
     _warm(*warm, warm_up)
 
 
@@ -796,12 +799,10 @@ def run_reports(
         from ..corpus.scheduler import DaskCluster
 
         cluster = DaskCluster(address)
-    elif jobs > 1:
+    else:  # even for one job: reports change module state, never the caller's
         pool = ProcessPoolExecutor(
-            jobs, initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
+            max(jobs, 1), initializer=_worker_start, initargs=(os.getpid(), warm, WARM_UP)
         )
-    else:
-        _warm(*warm, WARM_UP)
     if cluster is None:
         _preload()  # before the pool's workers fork: they share it
     ended = True  # until the run completes: a signal or Ctrl-C ends the workers at once
@@ -824,13 +825,11 @@ def run_reports(
         }
 
     def each(fn, args: list[tuple], ordered: bool) -> Iterator:
-        """fn(*a) for each a: on the cluster (in order), in the pool (as completed unless
-        `ordered`) or here, one by one as the caller asks (so progress shows as it happens
-        and Ctrl-C stops at once). A job whose worker died yields `Crashed`."""
+        """fn(*a) for each a: on the cluster (in order), or in the pool (as completed unless
+        `ordered`). A job whose worker died yields `Crashed`."""
         if cluster is not None:
             return cluster.map(_call, [(fn, a) for a in args])
-        if not pool:
-            return (fn(*a) for a in args)
+        assert pool is not None
         futures = [pool.submit(fn, *a) for a in args]
         return (f.result() for f in (futures if ordered else as_completed(futures)))
 
@@ -904,8 +903,6 @@ def run_reports(
             _stop_pool(pool, abort=ended)  # workers stop their kernels as they exit
         elif cluster is not None:
             cluster.close()
-        else:
-            kernels.shutdown()
         _restore(handlers)
     order = {
         (str(d), nb.stem): i for i, (d, nb) in enumerate((d, nb) for d in docs for nb in nb_paths)
