@@ -136,11 +136,13 @@ def read(*paths) -> Document:
 
 
 #: The last parses of this process, by their files' (path, size, mtime), when the environment
-#: says `BUDGETKIT_READ_CACHE=N` (keep N). The report runner sets it for its kernels, so the
-#: notebooks of one document, run one after another in one warm kernel, read it once. Each
+#: says `BUDGETKIT_READ_CACHE=N` (keep N). The report runner sets it (`REPORT_CACHE`) where
+#: reports run, so the notebooks of one document, run one after another, read it once, and
+#: trend reads its department's other years once for all of them (a parse is 0.5–4 MB). Each
 #: read still gets a Document of its own (frames are derived again); off by default, so a
 #: library user's `read` always reads.
 _parses: dict[tuple, Parsed] = {}
+REPORT_CACHE = 8
 
 
 def _cached(paths, parse_them):

@@ -3,7 +3,8 @@
 Size: one builder per chart kind, each short; the notebooks import them together.
 
 Each builder takes a plain DataFrame (amounts may be `Decimal`; they become floats here, for
-drawing only) and returns an Altair chart with a title, axis titles, units and tooltips.
+drawing only) and returns a `vegalite.Chart` (a Vega-Lite spec written as data, displayed and
+changed like an Altair chart) with a title, axis titles, units and tooltips.
 Vega-Lite has no treemap, so hierarchies (function 类/款/项) are drawn as an icicle or a
 sunburst laid out here from the codes. Interactivity uses Vega-Lite params (hover, click
 highlight), which work in exported HTML without a kernel.
@@ -11,15 +12,12 @@ highlight), which work in exported HTML without a kernel.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
-from types import MethodType
 from typing import Any
 
-import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
+
+from .vegalite import THEME, Chart, field, point, records, schema_url, when
 
 #: Fonts tried in order: the browser or vl-convert picks the first it has (see `images`).
 CJK_FONTS = (
@@ -52,42 +50,18 @@ def fit(label: str, px: float, size: int = LABEL_PX) -> str:
     return label
 
 
-def style(chart: Any, width: int = WIDTH) -> Any:
-    """Common look: CJK fonts everywhere, a readable width; marked as the library's own."""
-    return built(
-        chart.properties(width=width).configure(font=CJK_FONTS).configure_view(stroke=None)
-    )
+def chart(data: pd.DataFrame, *, title: str = "", width: int = WIDTH, **spec: Any) -> Chart:
+    """A chart drawing `data` (its rows as the spec's values), with the common look: CJK fonts
+    everywhere, a readable width, no frame. `spec`: the rest of the Vega-Lite spec."""
+    config = {"view": {**THEME["view"], "stroke": None}, "font": CJK_FONTS}
+    top = {"$schema": schema_url(), "config": config, "data": {"values": records(data)}}
+    return Chart({**top, **({"title": title} if title else {}), **spec, "width": width}, data)
 
 
-def library_chart(build: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator of the library's chart functions: Altair checks every object against the
-    Vega-Lite schema as it is made (its "debug mode"), a third of a chart's cost; the specs
-    these functions make are validated by the tests instead, so they build without it."""
-
-    @wraps(build)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with debug_mode(False):
-            return build(*args, **kwargs)
-
-    return wrapper
+def _amount_tooltip(unit: str, label: str = "项目", fmt: str = ",.2f") -> list[dict]:
+    return [field(f"{label}:N"), field("金额:Q", format=fmt, title=unit)]
 
 
-def built(chart: Any) -> Any:
-    """Mark a chart the library built (every function here): it is displayed and exported
-    without Altair's JSON-schema validation, a quarter of a report's chart time. The specs
-    are validated by the tests instead (tests/test_charts.py). A chart changed afterwards
-    (`.properties(...)` makes a copy) is an ordinary chart again, validated as usual."""
-    object.__setattr__(chart, "to_dict", MethodType(_unvalidated, chart))  # not a spec field
-    return chart
-
-
-def _unvalidated(self: Any, *args: Any, **kwargs: Any) -> dict:
-    if not args:
-        kwargs.setdefault("validate", False)
-    return type(self).to_dict(self, *args, **kwargs)
-
-
-@library_chart
 def sorted_bars(
     df: pd.DataFrame,
     *,
@@ -97,7 +71,7 @@ def sorted_bars(
     unit: str = UNIT,
     color: str | None = None,
     top: int | None = None,
-) -> alt.Chart:
+) -> Chart:
     """Horizontal bars sorted by value, biggest first, each labelled with its amount."""
     data = df.copy()
     data["_v"] = _float(data[value])
@@ -108,24 +82,25 @@ def sorted_bars(
     data["金额"] = data["_v"]
     cols = ["项目", "金额"] + ([color] if color and color in data else [])
     data = data[cols]
-    hover = alt.selection_point(on="pointerover", fields=["项目"], empty=False)
-    base = alt.Chart(data, title=title).encode(
-        y=alt.Y("项目:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("金额:Q", title=f"金额（{unit}）"),
-        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("金额:Q", format=",.2f", title=unit)],
-    )
-    bars = (
-        base.mark_bar()
-        .encode(
-            color=alt.Color(f"{color}:N", title=None) if color else alt.value("#4c78a8"),
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.8)),
-        )
-        .add_params(hover)
-    )
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        text=alt.Text("金额:Q", format=",.2f")
-    )
-    return style(alt.layer(bars, text).properties(height=alt.Step(22)))
+    base = {
+        "y": field("项目:N", sort="-x", title=None, axis={"labelLimit": 260}),
+        "x": field("金额:Q", title=f"金额（{unit}）"),
+        "tooltip": _amount_tooltip(unit),
+    }
+    bars = {
+        "mark": {"type": "bar"},
+        "params": [point("hover", ["项目"], on="pointerover")],
+        "encoding": {
+            **base,
+            "color": field(f"{color}:N", title=None) if color else {"value": "#4c78a8"},
+            "opacity": when("hover", 1.0, 0.8, empty=False),
+        },
+    }
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11},
+        "encoding": {**base, "text": field("金额:Q", format=",.2f")},
+    }
+    return chart(data, title=title, layer=[bars, text], height={"step": 22})
 
 
 def hierarchy_layout(
@@ -178,10 +153,18 @@ def hierarchy_layout(
     return pd.DataFrame(rows)
 
 
-@library_chart
+def _hierarchy_tooltip(unit: str) -> list[dict]:
+    return [
+        field("code:N", title="科目编码"),
+        field("名称:N"),
+        field("金额:Q", format=",.2f", title=unit),
+        field("占比:Q", format=".1%"),
+    ]
+
+
 def icicle(
     df: pd.DataFrame, *, title: str = "支出功能分类（类 → 款 → 项）", unit: str = UNIT, **cols: str
-) -> alt.Chart:
+) -> Chart:
     """Function hierarchy as an icicle: one band per level, width = share of the total.
 
     Click a 类 to highlight its 款 and 项; hover for the amount and share.
@@ -193,39 +176,35 @@ def icicle(
             data.get("名称", ()), data.get("start", ()), data.get("end", ()), strict=True
         )
     ]
-    pick = alt.selection_point(fields=["类"], on="click", clear="dblclick")
-    base = alt.Chart(data, title=title).encode(
-        x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
-        x2="end:Q",
-        y=alt.Y("层级:N", sort=["类", "款", "项"], title=None),
-        tooltip=[
-            alt.Tooltip("code:N", title="科目编码"),
-            alt.Tooltip("名称:N"),
-            alt.Tooltip("金额:Q", format=",.2f", title=unit),
-            alt.Tooltip("占比:Q", format=".1%"),
+    base = {
+        "x": field("start:Q", axis=None, scale={"domain": [0, 1]}),
+        "x2": {"field": "end"},
+        "y": field("层级:N", sort=["类", "款", "项"], title=None),
+        "tooltip": _hierarchy_tooltip(unit),
+    }
+    rects = {
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+        "params": [point("pick", ["类"], on="click", clear="dblclick")],
+        "encoding": {
+            **base,
+            "color": field("类:N", title="类", legend=None),
+            "opacity": when("pick", 1.0, 0.35),
+        },
+    }
+    labels = {
+        "mark": {"type": "text", "fontSize": LABEL_PX, "color": "white"},
+        "transform": [
+            {"filter": "datum['标签'] != ''"},
+            {"calculate": "(datum.start + datum.end) / 2", "as": "mid"},
         ],
-    )
-    rects = (
-        base.mark_rect(stroke="white", strokeWidth=1)
-        .encode(
-            color=alt.Color("类:N", title="类", legend=None),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-        )
-        .add_params(pick)
-    )
-    labels = (
-        base.transform_filter("datum['标签'] != ''")
-        .mark_text(fontSize=LABEL_PX, color="white")
-        .encode(x=alt.X("mid:Q"), text="标签:N")
-        .transform_calculate(mid="(datum.start + datum.end) / 2")
-    )
-    return style(alt.layer(rects, labels).properties(height=150))
+        "encoding": {**base, "x": field("mid:Q"), "text": field("标签:N")},
+    }
+    return chart(data, title=title, layer=[rects, labels], height=150)
 
 
-@library_chart
 def sunburst(
     df: pd.DataFrame, *, title: str = "支出功能分类（类 → 款 → 项）", unit: str = UNIT, **cols: str
-) -> alt.Chart:
+) -> Chart:
     """The same hierarchy as rings (inner 类, outer 项); hover for amount and share."""
     data = hierarchy_layout(df, **cols)
     data["r0"] = (data["level"] - 1) * 60 + 30
@@ -233,28 +212,23 @@ def sunburst(
     tau = 2 * 3.141592653589793
     data["t0"] = data["start"] * tau
     data["t1"] = data["end"] * tau
-    return style(
-        alt.Chart(data, title=title)
-        .mark_arc(stroke="white")
-        .encode(
-            theta=alt.Theta("t0:Q", scale=None),
-            theta2="t1:Q",
-            radius=alt.Radius("r0:Q", scale=None),
-            radius2="r1:Q",
-            color=alt.Color("类:N", legend=None),
-            tooltip=[
-                alt.Tooltip("code:N", title="科目编码"),
-                alt.Tooltip("名称:N"),
-                alt.Tooltip("金额:Q", format=",.2f", title=unit),
-                alt.Tooltip("占比:Q", format=".1%"),
-            ],
-        )
-        .properties(height=380),
+    return chart(
+        data,
+        title=title,
         width=380,
+        height=380,
+        mark={"type": "arc", "stroke": "white"},
+        encoding={
+            "theta": field("t0:Q", scale=None),
+            "theta2": {"field": "t1"},
+            "radius": field("r0:Q", scale=None),
+            "radius2": {"field": "r1"},
+            "color": field("类:N", legend=None),
+            "tooltip": _hierarchy_tooltip(unit),
+        },
     )
 
 
-@library_chart
 def waterfall(
     steps: pd.DataFrame,
     *,
@@ -264,7 +238,7 @@ def waterfall(
     change: str = "change",
     title: str = "变动分解",
     unit: str = UNIT,
-) -> alt.Chart:
+) -> Chart:
     """A bridge from `start` = (label, amount) through signed `change` steps to the end total."""
     s_label, s_value = start
     rows = [
@@ -287,30 +261,29 @@ def waterfall(
     data = pd.DataFrame(rows)
     order = list(data["项目"])
     band = WIDTH / len(data)  # px per step: names and amounts are kept inside it
-    base = alt.Chart(data, title=title).encode(
-        x=alt.X(
-            "项目:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=int(band) - 4)
-        )
-    )
-    bars = base.mark_bar(size=36).encode(
-        y=alt.Y("起:Q", title=f"金额（{unit}）"),
-        y2="止:Q",
-        color=alt.Color(
-            "类型:N", scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())), title=None
-        ),
-        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("变动:Q", format="+,.2f", title=unit)],
-    )
-    text = (
-        base.mark_text(dy=-6, fontSize=LABEL_PX)
-        .encode(y=alt.Y("top:Q"), text=alt.Text("变动:Q", format=",.2f"))
-        .transform_calculate(top="max(datum['起'], datum['止'])")
-    )
+    x = field("项目:N", sort=order, title=None, axis={"labelAngle": 0, "labelLimit": int(band) - 4})
+    bars = {
+        "mark": {"type": "bar", "size": 36},
+        "encoding": {
+            "x": x,
+            "y": field("起:Q", title=f"金额（{unit}）"),
+            "y2": {"field": "止"},
+            "color": field(
+                "类型:N", scale={"domain": list(COLORS), "range": list(COLORS.values())}, title=None
+            ),
+            "tooltip": [field("项目:N"), field("变动:Q", format="+,.2f", title=unit)],
+        },
+    }
+    text = {
+        "mark": {"type": "text", "dy": -6, "fontSize": LABEL_PX},
+        "transform": [{"calculate": "max(datum['起'], datum['止'])", "as": "top"}],
+        "encoding": {"x": x, "y": field("top:Q"), "text": field("变动:Q", format=",.2f")},
+    }
     longest = max(len(f"{v:,.2f}") for v in data["变动"]) * LABEL_PX * 0.6
-    layers = (bars, text) if longest <= band - 4 else (bars,)  # else the tooltip tells
-    return style(alt.layer(*layers).properties(height=300))
+    layers = [bars, text] if longest <= band - 4 else [bars]  # else the tooltip tells
+    return chart(data, title=title, layer=layers, height=300)
 
 
-@library_chart
 def stacked_shares(
     df: pd.DataFrame,
     *,
@@ -319,35 +292,36 @@ def stacked_shares(
     value: str = "amount",
     title: str = "构成",
     unit: str = UNIT,
-) -> alt.Chart:
+) -> Chart:
     """One 100% bar per `category`, split by `part`; tooltips give amount and share."""
     data = df[[category, part]].copy()
     data["金额"] = _float(df[value])
     data = data.rename(columns={category: "分组", part: "组成"})
-    pick = alt.selection_point(fields=["组成"], bind="legend")
-    return style(
-        alt.Chart(data, title=title)
-        .transform_joinaggregate(合计="sum(金额)", groupby=["分组"])
-        .transform_calculate(占比="datum['金额'] / datum['合计']")
-        .mark_bar()
-        .encode(
-            y=alt.Y("分组:N", title=None),
-            x=alt.X("sum(金额):Q", stack="normalize", title="占比", axis=alt.Axis(format="%")),
-            color=alt.Color("组成:N", title=None),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
-            tooltip=[
-                alt.Tooltip("分组:N"),
-                alt.Tooltip("组成:N"),
-                alt.Tooltip("金额:Q", format=",.2f", title=unit),
-                alt.Tooltip("占比:Q", format=".1%"),
+    return chart(
+        data,
+        title=title,
+        height={"step": 32},
+        params=[point("pick", ["组成"], bind="legend")],
+        transform=[
+            {"joinaggregate": [{"op": "sum", "field": "金额", "as": "合计"}], "groupby": ["分组"]},
+            {"calculate": "datum['金额'] / datum['合计']", "as": "占比"},
+        ],
+        mark={"type": "bar"},
+        encoding={
+            "y": field("分组:N", title=None),
+            "x": field("sum(金额):Q", stack="normalize", title="占比", axis={"format": "%"}),
+            "color": field("组成:N", title=None),
+            "opacity": when("pick", 1.0, 0.3),
+            "tooltip": [
+                field("分组:N"),
+                field("组成:N"),
+                field("金额:Q", format=",.2f", title=unit),
+                field("占比:Q", format=".1%"),
             ],
-        )
-        .add_params(pick)
-        .properties(height=alt.Step(32))
+        },
     )
 
 
-@library_chart
 def donut(
     df: pd.DataFrame,
     *,
@@ -356,34 +330,31 @@ def donut(
     pct: str | None = "pct",
     title: str = "",
     unit: str = UNIT,
-) -> alt.Chart:
+) -> Chart:
     """Parts of a whole as a ring, each labelled with its share; hover for the amount."""
     data = pd.DataFrame({"组成": df[label].astype(str), "金额": _float(df[value])})
     total = data["金额"].sum() or 1.0
     data["占比"] = (_float(df[pct]) / 100 if pct and pct in df else data["金额"] / total).to_numpy()
     data = data[data["金额"] > 0]
     data["标签"] = [f"{p:.2%}" for p in data["占比"]]
-    hover = alt.selection_point(on="pointerover", fields=["组成"], empty=False)
-    base = alt.Chart(data, title=title).encode(
-        theta=alt.Theta("金额:Q", stack=True),
-        order=alt.Order("金额:Q", sort="descending"),
-        color=alt.Color("组成:N", title=None, sort=alt.SortField("金额", order="descending")),
-        tooltip=[
-            alt.Tooltip("组成:N"),
-            alt.Tooltip("金额:Q", format=",.2f", title=unit),
-            alt.Tooltip("占比:Q", format=".2%"),
-        ],
-    )
-    ring = (
-        base.mark_arc(innerRadius=70, outerRadius=130, stroke="white")
-        .encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.85)))
-        .add_params(hover)
-    )
-    text = base.mark_text(radius=152, fontSize=12, fontWeight="bold").encode(text="标签:N")
-    return style(alt.layer(ring, text).properties(height=340), width=460)
+    base = {
+        "theta": field("金额:Q", stack=True),
+        "order": field("金额:Q", sort="descending"),
+        "color": field("组成:N", title=None, sort={"field": "金额", "order": "descending"}),
+        "tooltip": [*_amount_tooltip(unit, "组成"), field("占比:Q", format=".2%")],
+    }
+    ring = {
+        "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 130, "stroke": "white"},
+        "params": [point("hover", ["组成"], on="pointerover")],
+        "encoding": {**base, "opacity": when("hover", 1.0, 0.85, empty=False)},
+    }
+    text = {
+        "mark": {"type": "text", "radius": 152, "fontSize": 12, "fontWeight": "bold"},
+        "encoding": {**base, "text": field("标签:N")},
+    }
+    return chart(data, title=title, width=460, layer=[ring, text], height=340)
 
 
-@library_chart
 def share_bars(
     df: pd.DataFrame,
     *,
@@ -392,47 +363,53 @@ def share_bars(
     title: str = "",
     unit: str = UNIT,
     detail: str | None = None,
-) -> alt.Chart:
+    share: str | None = None,
+    shown: str = "万元",
+) -> Chart:
     """Sorted bars with a switch (radio buttons under the chart) between 万元 and % of total.
 
     The switch is a Vega-Lite parameter: it works in the exported HTML without a kernel.
-    `detail` names a column shown in the tooltip (e.g. the function code).
+    `detail` names a column shown in the tooltip (e.g. the function code); `share` one
+    holding each row's share (0–1) of a larger whole (else: of these rows' total); `shown`
+    is where the switch starts (万元 or 占比).
     """
     data = pd.DataFrame({"项目": df[label].astype(str), "金额": _float(df[value])})
     if detail:
         data["编码"] = df[detail].astype(str).to_numpy()
     total = data["金额"].sum() or 1.0
-    data["占比"] = data["金额"] / total
-    show = alt.param(
-        name="显示",
-        value="万元",
-        bind=alt.binding_radio(options=["万元", "占比"], name="显示单位（unit）："),
-    )
-    tooltip = [
-        alt.Tooltip("项目:N"),
-        alt.Tooltip("金额:Q", format=",.2f", title=unit),
-        alt.Tooltip("占比:Q", format=".2%"),
-    ]
+    data["占比"] = _float(df[share]).to_numpy() if share else data["金额"] / total
+    switch = {
+        "name": "显示",
+        "value": shown,
+        "bind": {"input": "radio", "options": ["万元", "占比"], "name": "显示单位（unit）："},
+    }
+    tooltip = [*_amount_tooltip(unit), field("占比:Q", format=".2%")]
     if detail:
-        tooltip.insert(0, alt.Tooltip("编码:N", title="科目编码"))
-    base = (
-        alt.Chart(data, title=title)
-        .transform_calculate(
-            值=f"{show.name} == '万元' ? datum['金额'] : datum['占比'] * 100",
-            标签=f"{show.name} == '万元' ? format(datum['金额'], ',.2f') : format(datum['占比'], '.2%')",
-        )
-        .encode(
-            y=alt.Y("项目:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("值:Q", title=f"金额（{unit}）或占比（%）"),
-            tooltip=tooltip,
-        )
-    )
-    bars = base.mark_bar(color="#4c78a8")
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="标签:N")
-    return style(alt.layer(bars, text).add_params(show).properties(height=alt.Step(22)))
+        tooltip.insert(0, field("编码:N", title="科目编码"))
+    base: dict[str, Any] = {
+        "transform": [
+            {"calculate": "显示 == '万元' ? datum['金额'] : datum['占比'] * 100", "as": "值"},
+            {
+                "calculate": "显示 == '万元' ? format(datum['金额'], ',.2f') "
+                ": format(datum['占比'], '.2%')",
+                "as": "标签",
+            },
+        ],
+        "encoding": {
+            "y": field("项目:N", sort="-x", title=None, axis={"labelLimit": 260}),
+            "x": field("值:Q", title=f"金额（{unit}）或占比（%）"),
+            "tooltip": tooltip,
+        },
+    }
+    bars = {**base, "mark": {"type": "bar", "color": "#4c78a8"}}
+    text = {
+        **base,
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11},
+        "encoding": {**base["encoding"], "text": field("标签:N")},
+    }
+    return chart(data, title=title, layer=[bars, text], params=[switch], height={"step": 22})
 
 
-@library_chart
 def trend_lines(
     series: pd.DataFrame,
     *,
@@ -441,7 +418,7 @@ def trend_lines(
     value: str = "amount",
     title: str = "历年预算",
     unit: str = UNIT,
-) -> alt.Chart:
+) -> Chart:
     """One line per figure over the years; click a legend entry to highlight it."""
     data = pd.DataFrame(
         {
@@ -456,31 +433,25 @@ def trend_lines(
             .map(lambda g: float(g) / 100 if g is not None else float("nan"))
             .to_numpy()
         )
-    pick = alt.selection_point(fields=["项目"], bind="legend")
-    tooltip = [
-        alt.Tooltip("项目:N"),
-        alt.Tooltip("年度:O"),
-        alt.Tooltip("金额:Q", format=",.2f", title=unit),
-    ]
+    tooltip = [field("项目:N"), field("年度:O"), field("金额:Q", format=",.2f", title=unit)]
     if "增长率" in data:
-        tooltip.append(alt.Tooltip("增长率:Q", format="+.2%", title="比上年"))
-    chart = (
-        alt.Chart(data, title=title)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("金额:Q", title=f"金额（{unit}）"),
-            color=alt.Color("项目:N", title="项目（点击图例突出显示）"),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-            tooltip=tooltip,
-        )
-        .add_params(pick)
-        .properties(height=320)
+        tooltip.append(field("增长率:Q", format="+.2%", title="比上年"))
+    return chart(
+        data,
+        title=title,
+        height=320,
+        params=[point("pick", ["项目"], bind="legend")],
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": field("年度:O", title="年度", axis={"labelAngle": 0}),
+            "y": field("金额:Q", title=f"金额（{unit}）"),
+            "color": field("项目:N", title="项目（点击图例突出显示）"),
+            "opacity": when("pick", 1.0, 0.15),
+            "tooltip": tooltip,
+        },
     )
-    return style(chart)
 
 
-@library_chart
 def count_bars(
     df: pd.DataFrame,
     *,
@@ -489,33 +460,40 @@ def count_bars(
     names: tuple[str, ...] = ("定量（有数值）", "定性（无数值）"),
     title: str = "",
     unit: str = "个",
-) -> alt.Chart:
+) -> Chart:
     """Stacked counts per category (e.g. indicators per 一级指标: quantified / qualitative)."""
     rows = []
     for r in df.to_dict("records"):
         for p, n in zip(parts, names, strict=True):
             rows.append({"分类": str(r[category]), "类型": n, "个数": int(r[p] or 0)})
     data = pd.DataFrame(rows)
-    return style(
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            y=alt.Y("分类:N", title=None, sort="-x"),
-            x=alt.X(
-                "sum(个数):Q", title=f"个数（{unit}）", axis=alt.Axis(tickMinStep=1, format="d")
+    return chart(
+        data,
+        title=title,
+        height={"step": 28},
+        mark={"type": "bar"},
+        encoding={
+            "y": field("分类:N", title=None, sort="-x"),
+            "x": field(
+                "sum(个数):Q", title=f"个数（{unit}）", axis={"tickMinStep": 1, "format": "d"}
             ),
-            color=alt.Color(
-                "类型:N",
-                title=None,
-                scale=alt.Scale(domain=list(names), range=["#4c78a8", "#f58518"]),
+            "color": field(
+                "类型:N", title=None, scale={"domain": list(names), "range": ["#4c78a8", "#f58518"]}
             ),
-            tooltip=[alt.Tooltip("分类:N"), alt.Tooltip("类型:N"), alt.Tooltip("个数:Q")],
-        )
-        .properties(height=alt.Step(28))
+            "tooltip": [field("分类:N"), field("类型:N"), field("个数:Q")],
+        },
     )
 
 
-@library_chart
+def rule_at(x: float, **mark: Any) -> dict:
+    """A layer drawing a vertical line at `x` (a target, 100%), with its own one-row data."""
+    return {
+        "data": {"values": [{"x": x}]},
+        "mark": {"type": "rule", **mark},
+        "encoding": {"x": field("x:Q")},
+    }
+
+
 def weight_bars(
     df: pd.DataFrame,
     *,
@@ -523,26 +501,22 @@ def weight_bars(
     value: str = "total",
     expected: float = 100,
     title: str = "各绩效目标表的分值权重合计",
-) -> alt.Chart:
+) -> Chart:
     """Weight total per table against the expected total (a dashed rule at 100)."""
     data = pd.DataFrame({"表": df[label].astype(str), "权重合计": _float(df[value])}).dropna()
-    bars = (
-        alt.Chart(data, title=title)
-        .mark_bar(color="#4c78a8")
-        .encode(
-            y=alt.Y("表:N", title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(
-                "权重合计:Q",
-                title="分值权重合计（分）",
-                scale=alt.Scale(domain=[0, max(expected, 100) + 5]),
-            ),
-            tooltip=[alt.Tooltip("表:N"), alt.Tooltip("权重合计:Q")],
-        )
-    )
-    text = bars.mark_text(align="left", dx=3).encode(text="权重合计:Q")
-    rule = (
-        alt.Chart(pd.DataFrame({"x": [expected]}))
-        .mark_rule(strokeDash=[4, 4], color="#c0392b")
-        .encode(x="x:Q")
-    )
-    return style(alt.layer(bars, text, rule).properties(height=alt.Step(28)))
+    base = {
+        "y": field("表:N", title=None, axis={"labelLimit": 260}),
+        "x": field(
+            "权重合计:Q",
+            title="分值权重合计（分）",
+            scale={"domain": [0, max(expected, 100) + 5]},
+        ),
+        "tooltip": [field("表:N"), field("权重合计:Q")],
+    }
+    bars = {"mark": {"type": "bar", "color": "#4c78a8"}, "encoding": base}
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 3},
+        "encoding": {**base, "text": field("权重合计:Q")},
+    }
+    rule = rule_at(expected, strokeDash=[4, 4], color="#c0392b")
+    return chart(data, title=title, layer=[bars, text, rule], height={"step": 28})

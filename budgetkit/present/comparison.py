@@ -30,7 +30,7 @@ def chart_with_rows(chart, df: pd.DataFrame, name: str):
     place of the link every chart gets with the columns it draws)."""
     from IPython.display import display
 
-    display(charts.built(chart.properties(usermeta={"csv": False})))
+    display(chart.properties(usermeta={"csv": False}))
     display(csv_download(df, name))
 
 

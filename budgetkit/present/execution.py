@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import altair as alt
 import pandas as pd
 
 from . import show
-from .charts import UNIT, _float, library_chart, style
+from .charts import UNIT, _float, chart, rule_at
+from .vegalite import Chart, field, point, when
 
 BUDGET, ACTUAL = "预算数", "决算数"
 COLORS = {BUDGET: "#9ecae9", ACTUAL: "#4c78a8"}
@@ -60,7 +60,6 @@ def _label(df: pd.DataFrame, label: str) -> pd.Series:
     return (codes + " " + names).str.strip()
 
 
-@library_chart
 def budget_vs_actual(
     df: pd.DataFrame,
     *,
@@ -68,7 +67,7 @@ def budget_vs_actual(
     title: str = "",
     unit: str = UNIT,
     top: int | None = 20,
-) -> alt.Chart:
+) -> Chart:
     """Two bars per row, 预算数 above 决算数, rows in the frame's order (the `top` largest
     budgets or actuals when there are more)."""
     data = df.copy()
@@ -83,60 +82,63 @@ def budget_vs_actual(
             pd.DataFrame({"项目": data["_l"], "数": ACTUAL, "金额": data["_a"]}),
         ]
     )
-    hover = alt.selection_point(on="pointerover", fields=["项目"], empty=False)
-    base = alt.Chart(long, title=title).encode(
-        y=alt.Y("项目:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset=alt.YOffset("数:N", sort=[BUDGET, ACTUAL]),
-        x=alt.X("金额:Q", title=f"金额（{unit}）"),
-        tooltip=[
-            alt.Tooltip("项目:N"),
-            alt.Tooltip("数:N", title="口径"),
-            alt.Tooltip("金额:Q", format=",.2f", title=unit),
+    base = {
+        "y": field("项目:N", sort=order, title=None, axis={"labelLimit": 300}),
+        "yOffset": field("数:N", sort=[BUDGET, ACTUAL]),
+        "x": field("金额:Q", title=f"金额（{unit}）"),
+        "tooltip": [
+            field("项目:N"),
+            field("数:N", title="口径"),
+            field("金额:Q", format=",.2f", title=unit),
         ],
-    )
-    bars = (
-        base.mark_bar()
-        .encode(
-            color=alt.Color(
-                "数:N",
-                scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())),
-                title=None,
+    }
+    bars = {
+        "mark": {"type": "bar"},
+        "params": [point("hover", ["项目"], on="pointerover")],
+        "encoding": {
+            **base,
+            "color": field(
+                "数:N", scale={"domain": list(COLORS), "range": list(COLORS.values())}, title=None
             ),
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.85)),
-        )
-        .add_params(hover)
-    )
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(
-        text=alt.Text("金额:Q", format=",.2f")
-    )
-    return style(alt.layer(bars, text).properties(height=alt.Step(13)))
+            "opacity": when("hover", 1.0, 0.85, empty=False),
+        },
+    }
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+        "encoding": {**base, "text": field("金额:Q", format=",.2f")},
+    }
+    return chart(long, title=title, layer=[bars, text], height={"step": 13})
 
 
-@library_chart
-def completion_bars(df: pd.DataFrame, *, label: str = "name", title: str = "") -> alt.Chart:
+def completion_bars(df: pd.DataFrame, *, label: str = "name", title: str = "") -> Chart:
     """完成率 (决算数 ÷ 预算数) per row, a line at 100%: above it more was spent than budgeted.
     Rows without a rate (a budget of 0) are left out; the table shows them."""
     data = df[df["completion"].notna()].copy()
     data = pd.DataFrame({"项目": _label(data, label), "完成率": data["completion"].astype(float)})
     data["超出预算"] = data["完成率"].map(lambda v: "高于预算" if v > 100 else "不高于预算")
     order = list(dict.fromkeys(data["项目"]))
-    base = alt.Chart(data, title=title).encode(
-        y=alt.Y("项目:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("完成率:Q", title="完成率（决算数 ÷ 预算数，%）"),
-        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("完成率:Q", format=".2f", title="%")],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "超出预算:N",
-            scale=alt.Scale(domain=["不高于预算", "高于预算"], range=["#4c78a8", "#c0392b"]),
-            title=None,
-        )
-    )
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(
-        text=alt.Text("完成率:Q", format=".2f")
-    )
-    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
-    return style(alt.layer(bars, text, rule).properties(height=alt.Step(20)))
+    base = {
+        "y": field("项目:N", sort=order, title=None, axis={"labelLimit": 300}),
+        "x": field("完成率:Q", title="完成率（决算数 ÷ 预算数，%）"),
+        "tooltip": [field("项目:N"), field("完成率:Q", format=".2f", title="%")],
+    }
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            **base,
+            "color": field(
+                "超出预算:N",
+                scale={"domain": ["不高于预算", "高于预算"], "range": ["#4c78a8", "#c0392b"]},
+                title=None,
+            ),
+        },
+    }
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+        "encoding": {**base, "text": field("完成率:Q", format=".2f")},
+    }
+    rule = rule_at(100.0, strokeDash=[4, 3])
+    return chart(data, title=title, layer=[bars, text, rule], height={"step": 20})
 
 
 def rate(v) -> float | None:

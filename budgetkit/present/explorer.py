@@ -130,24 +130,24 @@ def rows_behind(doc, code: str) -> pd.DataFrame:
 
 
 def static_view(doc, parent: str | None = None, table: str = "expenditure", unit: str = "万元"):
-    """(chart, rows): what the explorer shows for `parent` in `unit` (万元 or 占比), as an
-    Altair chart (its 显示 switch set to the unit; 占比 = share of the table's total, `drill`'s
+    """(chart, rows): what the explorer shows for `parent` in `unit` (万元 or 占比), as a
+    chart (its 显示 switch set to the unit; 占比 = share of the table's total, `drill`'s
     `share`) + DataFrame."""
     from . import charts
 
     kids = drill(doc, parent, table)
     name = TABLES.get(table, table)
     where = " → ".join(n for _, n in trail(doc, parent, table)) or TOP
-    chart = charts.share_bars(kids, label="name", title=f"{name}：{where}", detail="code")
-    data = chart.data
-    if isinstance(data, pd.DataFrame) and "占比" in data and len(data) == len(kids):
-        # 占比 is of the whole table, as in the 下级 list, not of the bars shown (at 款/项
-        # level those are one branch, and their shares of it would contradict the list)
-        data["占比"] = kids["share"].to_numpy()
-    shown = _CHART_UNIT.get(unit, unit)
-    for p in chart.params:
-        if p.name == "显示":
-            p.value = shown
+    # 占比 is of the whole table, as in the 下级 list, not of the bars shown (at 款/项 level
+    # those are one branch, and their shares of it would contradict the list)
+    chart = charts.share_bars(
+        kids,
+        label="name",
+        title=f"{name}：{where}",
+        detail="code",
+        share="share",
+        shown=_CHART_UNIT.get(unit, unit),
+    )
     return chart, kids
 
 

@@ -206,7 +206,9 @@ class InProcessEngine(Engine):
         sh = shell()
         sh.reset(new_session=True)
         os.chdir(workdir or os.getcwd())
-        os.environ.setdefault("BUDGETKIT_READ_CACHE", "2")  # a document's notebooks read it once
+        from ..document import REPORT_CACHE
+
+        os.environ.setdefault("BUDGETKIT_READ_CACHE", str(REPORT_CACHE))  # read once, see there
         for index, cell in enumerate(nb_man.nb.cells):
             nb_man.cell_start(cell, index)
             try:

@@ -44,6 +44,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from ..document import REPORT_CACHE
+
 ENGINE = "budgetkit-warm"
 #: Reports one kernel serves before it is replaced (bounds whatever a notebook leaves behind).
 MAX_USES = 40
@@ -54,7 +56,7 @@ RESET_TIMEOUT = 30
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 _RESET = (  # a kernel asked to exit (`exit()`) stops shortly: an error here replaces it
     "import os as _os; _ip = get_ipython(); assert not _ip.exit_now, 'exiting'; "
-    "_os.environ.setdefault('BUDGETKIT_READ_CACHE', '2'); "  # a document's notebooks read it once
+    "_os.environ.setdefault('BUDGETKIT_READ_CACHE', '{cache}'); "  # document.REPORT_CACHE
     "_os.chdir({cwd!r}); _ip.reset(new_session=True)"
 )
 _log = logging.getLogger(__name__)
@@ -148,7 +150,7 @@ async def _ready(kernel: _Kernel, timeout: float) -> None:
 
 async def _reset(kernel: _Kernel, cwd: str) -> None:
     reply = await kernel.kc.execute_interactive(
-        _RESET.format(cwd=cwd),
+        _RESET.format(cwd=cwd, cache=REPORT_CACHE),
         silent=True,
         store_history=False,
         timeout=RESET_TIMEOUT,
