@@ -70,7 +70,7 @@ def breakdown(result) -> dict[str, float]:
     import nbformat
 
     parts = {
-        "kernel start/stop + papermill": [],
+        "papermill + engine (kernel, messages)": [],
         "setup cell (imports, read)": [],
         "analysis cells": [],
         "html export + writes": [],
@@ -93,7 +93,7 @@ def breakdown(result) -> dict[str, float]:
             0.0,
         )
         execute = o.timings.get("execute", 0.0)
-        parts["kernel start/stop + papermill"].append(execute - sum(durations))
+        parts["papermill + engine (kernel, messages)"].append(execute - sum(durations))
         parts["setup cell (imports, read)"].append(setup)
         parts["analysis cells"].append(sum(durations) - setup)
         parts["html export + writes"].append(o.seconds - execute)

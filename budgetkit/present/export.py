@@ -101,14 +101,14 @@ def _without_records(nb: Any) -> Any:
     import copy
 
     from .record import MIME
-    from .render import without_bundle
+    from .render import has_bundle, without_bundle
 
     nb = copy.copy(nb)
     nb.cells = [copy.copy(c) for c in nb.cells]
     for cell in nb.cells:
         if "outputs" in cell:
             cell.outputs = [
-                copy.deepcopy(o) if "data" in o else o
+                copy.deepcopy(o) if has_bundle(o) else o  # changed below
                 for o in cell.outputs
                 if set(o.get("data", {})) != {MIME}
             ]

@@ -81,11 +81,12 @@ def _script_safe(json_text: str) -> str:
 
 
 _BUNDLE_OPEN = '<script type="text/javascript">\n(function(){if (window.vegaEmbed) return;\n'
-_BUNDLE = re.compile(re.escape(_BUNDLE_OPEN) + r".*?\n\}\)\(\);\n</script>\n", re.S)
+_BUNDLE_CLOSE = "\n})();\n</script>\n"
 #: What stands in a stored notebook for the bundle its HTML report carries (`without_bundle`).
 BUNDLE_NOTE = "<!-- budgetkit: the Vega bundle is in this notebook's HTML report -->\n"
 
 
+@cache
 def bundle_html() -> str:
     """`<script>` defining `vegaEmbed`, unless a previous one already did (page-wide)."""
     return (
@@ -106,10 +107,20 @@ def without_bundle(nb: Any) -> int:
             html = data.get("text/html")
             if isinstance(html, list):
                 html = "".join(html)
-            if isinstance(html, str) and _BUNDLE_OPEN in html:
-                data["text/html"] = _BUNDLE.sub(lambda m: BUNDLE_NOTE, html)
-                n += 1
+            if isinstance(html, str) and (start := html.find(_BUNDLE_OPEN)) >= 0:
+                end = html.find(_BUNDLE_CLOSE, start)  # a find, not a regex: 0.9 MB to skip
+                if end >= 0:
+                    data["text/html"] = (
+                        html[:start] + BUNDLE_NOTE + html[end + len(_BUNDLE_CLOSE) :]
+                    )
+                    n += 1
     return n
+
+
+def has_bundle(output: Any) -> bool:
+    """Whether a notebook output carries the Vega bundle."""
+    html = output.get("data", {}).get("text/html")
+    return _BUNDLE_OPEN in ("".join(html) if isinstance(html, list) else html or "")
 
 
 def chart_html(spec: dict, *, include_bundle: bool, embed_options: dict | None = None) -> str:

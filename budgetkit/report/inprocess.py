@@ -197,7 +197,17 @@ def run_cell(sh: _Shell, source: str, timeout: float | None = None) -> tuple[lis
 
 
 class InProcessEngine(Engine):
-    """Runs the notebook's code cells in `shell()`, namespace cleared first."""
+    """Runs the notebook's code cells in `shell()`, namespace cleared first. The executed
+    notebook stays in memory (`last_notebook`): the runner need not have papermill write it
+    to a file and read it back."""
+
+    last: Any = None
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, **kwargs):
+        cls.last = None  # never the notebook before, should this one not finish
+        cls.last = super().execute_notebook(nb, kernel_name, **kwargs)
+        return cls.last
 
     @classmethod
     def execute_managed_notebook(
@@ -222,6 +232,12 @@ class InProcessEngine(Engine):
             finally:
                 nb_man.cell_complete(cell, cell_index=index)
         return nb_man.nb
+
+
+def last_notebook() -> Any:
+    """The notebook this process ran last (papermill marks a failing cell in it, in place,
+    before raising `PapermillExecutionError`)."""
+    return InProcessEngine.last
 
 
 papermill_engines.register(ENGINE, InProcessEngine)

@@ -567,7 +567,7 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
         try:
             pm.execute_notebook(
                 job["notebook_path"],
-                str(tmp_nb),
+                None if here else str(tmp_nb),  # in process: kept in memory
                 parameters=job["parameters"],
                 kernel_name=job.get("kernel"),
                 engine_name=engine,
@@ -585,7 +585,8 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
             outcome.error = f"{e.ename}: {e.evalue}"
             outcome.cell = e.cell_index
         outcome.timings["execute"] = time.perf_counter() - t0
-        nb = nbformat.read(tmp_nb, as_version=4)
+        nb = inprocess.last_notebook() if here else nbformat.read(tmp_nb, as_version=4)
+        without_bundle(nb)  # the HTML gets it back; the stored notebook need not (0.9 MB)
         if outcome.failed:
             outcome.cell = _failing_cell(nb, outcome.cell)
         nb.metadata.setdefault("budgetkit", {}).update(
@@ -611,7 +612,6 @@ def run_one(job: dict[str, Any]) -> ReportOutcome:
         )
         outcome.timings["export"] = time.perf_counter() - t1
         outcome.empty = not outcome.failed and not has_content(nb)
-        without_bundle(nb)  # the HTML keeps it; the stored notebook need not (0.9 MB)
         write_atomic(final_nb, nbformat.writes(nb))
         write_atomic(final_html, page)
         outcome.ipynb, outcome.html = str(final_nb), str(final_html)
