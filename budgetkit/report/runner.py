@@ -403,7 +403,8 @@ def _ignore(signum, frame) -> None:
 
 
 def _worker_start(parent: int, warm: tuple[list[str], list[str]], warm_up: str) -> None:
-    """Pool worker initializer: end with the parent and on SIGTERM, then warm a kernel."""
+    """Pool worker initializer: end with the parent and on SIGTERM, claim the process for
+    notebooks run in it, then get their shell or kernels ready."""
     import signal
 
     for name in _ENDING:
