@@ -197,7 +197,11 @@ def icicle(
             {"filter": "datum['标签'] != ''"},
             {"calculate": "(datum.start + datum.end) / 2", "as": "mid"},
         ],
-        "encoding": {**base, "x": field("mid:Q"), "text": field("标签:N")},
+        "encoding": {  # a text mark has no x2: it is placed at the middle
+            **{k: v for k, v in base.items() if k != "x2"},
+            "x": field("mid:Q"),
+            "text": field("标签:N"),
+        },
     }
     return chart(data, title=title, layer=[rects, labels], height=150)
 
