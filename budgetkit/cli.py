@@ -238,11 +238,13 @@ def cmd_report(args) -> int:
         print(f"budgetkit: {p}: no such file", file=sys.stderr)
     if args.paths and not paths:
         return EXIT_UNREADABLE
+    from .corpus.scheduler import default_jobs
+
     result = run_reports(
         paths,
         args.out,
         notebooks,
-        jobs=args.jobs,
+        jobs=args.jobs or default_jobs(),
         force=args.force,
         progress=print_progress,
         reuse_kernel=not args.fresh_kernels,
@@ -523,7 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated (default: structure,trend,performance,execution, and compare "
         "with --corpus)",
     )
-    r.add_argument("--jobs", type=_jobs, default=1, metavar="N")
+    r.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
     r.add_argument(
         "--scheduler",
         metavar="ADDRESS",
