@@ -431,6 +431,17 @@ def _jobs(text: str) -> int:
     return n
 
 
+def _parallel_options(p, work: str) -> None:
+    """--jobs and --scheduler: what runs `work` (local processes or a Dask cluster)."""
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help=f"run {work} on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
+    )
+
+
 def _corpus_parser(sub) -> None:
     c = sub.add_parser(
         "corpus",
@@ -446,13 +457,7 @@ def _corpus_parser(sub) -> None:
     )
     b.add_argument("paths", nargs="+", metavar="PATH")
     b.add_argument("--out", required=True, metavar="DIR")
-    b.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
-    b.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        default=None,
-        help="run the reading on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
-    )
+    _parallel_options(b, "the reading")
     b.set_defaults(func=cmd_corpus_build)
     q = csub.add_parser(
         "query",
@@ -525,13 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated (default: structure,trend,performance,execution, and compare "
         "with --corpus)",
     )
-    r.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="default: all cores")
-    r.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        default=None,
-        help="run the reports on a Dask cluster (e.g. tcp://host:8786); see docs/scaling.md",
-    )
+    _parallel_options(r, "the reports")
     r.add_argument("--force", action="store_true", help="redo reports that are up to date")
     r.add_argument(
         "--language",
