@@ -46,7 +46,6 @@ class _Outputs:
 
     def __init__(self) -> None:
         self.items: list[Any] = []
-        self.count: int | None = None
 
     def add(self, output_type: str, content: dict) -> None:
         # as nbformat's `output_from_msg` makes it, without validating each against the schema
